@@ -14,7 +14,6 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 
@@ -22,6 +21,7 @@ from tierdesk.categories.intake import clean_intake, missing_required
 from tierdesk.contracts.entitlement import Kind
 from tierdesk.contracts.selectors import decide_entitlement
 from tierdesk.core import clock
+from tierdesk.core.conf import setting
 from tierdesk.core.errors import (
     ApprovalRequired,
     ConflictError,
@@ -117,7 +117,7 @@ def priority_for(impact: int, urgency: int) -> int:
 
 
 def format_number(pk: int) -> str:
-    return f"{settings.TIERDESK['TICKET_PREFIX']}-{pk:06d}"
+    return f"{setting('TICKET_PREFIX')}-{pk:06d}"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -845,7 +845,7 @@ def close(
 def auto_close_resolved(*, days: int | None = None) -> int:
     """Close tickets resolved more than ``days`` ago (default from settings). Idempotent:
     each ticket is closed in its own transaction and a ticket reopened meanwhile is skipped."""
-    after_days = int(settings.TIERDESK["AUTO_CLOSE_DAYS"]) if days is None else days
+    after_days = int(setting("AUTO_CLOSE_DAYS")) if days is None else days
     cutoff = clock.now() - dt.timedelta(days=after_days)
     closed = 0
     ids = list(
