@@ -498,6 +498,9 @@ def reply(
     _save(t)
     changes = _status_change(old, t.status)
     if article:
+        from tierdesk.kb.models import Article as ArticleModel
+
+        ArticleModel.objects.filter(pk=article.pk).update(offered_count=F("offered_count") + 1)
         changes["article_offered"] = article.pk
     _audit(t, "public_reply", actor=actor, changes=changes, now=now)
     sync_clocks(ticket=t, event="public_reply", first_response=first, old_status=old)
