@@ -215,6 +215,10 @@ TIERDESK: dict[str, Any] = {
     "HOLIDAY_COUNTRY": os.environ.get("TIERDESK_HOLIDAY_COUNTRY", "RU"),
     # Run the background worker inside the web process (embedded mode of `make run`).
     "EMBEDDED_WORKER": env_bool("TIERDESK_EMBEDDED_WORKER", False),
+    # Rate limits of public forms (tierdesk.core.ratelimit), counted in the database.
+    "RATELIMIT_ENABLED": env_bool("TIERDESK_RATELIMIT", True),
+    # Behind a reverse proxy: the header with the client address, e.g. HTTP_X_FORWARDED_FOR.
+    "CLIENT_IP_HEADER": os.environ.get("TIERDESK_CLIENT_IP_HEADER", ""),
 }
 
 SESSION_COOKIE_HTTPONLY = True

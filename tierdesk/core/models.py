@@ -40,3 +40,21 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return self.worker
+
+
+class RateLimitCounter(models.Model):
+    """Hits of one client on one rate-limited action in one time window (``core.ratelimit``).
+    Shared through the database, so every web process on every machine counts together."""
+
+    key = models.CharField(max_length=200)
+    window_start = models.BigIntegerField()
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "window_start"], name="core_ratelimit_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key}@{self.window_start}={self.count}"
