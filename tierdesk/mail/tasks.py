@@ -1,0 +1,45 @@
+"""Background jobs of the e-mail channel. Jobs take ids, reload, and are idempotent."""
+
+from __future__ import annotations
+
+import logging
+
+from django_tasks import task
+
+from tierdesk.core.jobs import retry_later
+from tierdesk.core.scheduling import periodic
+from tierdesk.mail import outbound
+
+log = logging.getLogger(__name__)
+
+
+@task(queue_name="mail")
+def send_outbound_message(outbound_id: int, attempt: int = 1) -> str:
+    """Send one OutboundMessage. A temporary failure (SMTP down, 4xx) is retried with
+    exponential backoff (30 s … 1 h, up to ``outbound.MAX_ATTEMPTS``); where the task backend
+    cannot schedule a later run, the periodic sweep re-enqueues the message when it is due."""
+    state = outbound.deliver(outbound_id)
+    if state == "queued":
+        backend = send_outbound_message.get_backend()
+        if backend.supports_defer:
+            retry_later(
+                send_outbound_message,
+                attempt=attempt,
+                max_attempts=outbound.MAX_ATTEMPTS,
+                outbound_id=outbound_id,
+            )
+    return state
+
+
+@task(queue_name="mail")
+def sweep_outbound() -> int:
+    """Re-enqueue outbound mail whose job was lost or whose retry is due."""
+    ids = outbound.due_for_retry()
+    for pk in ids:
+        send_outbound_message.enqueue(outbound_id=pk)
+    return len(ids)
+
+
+@periodic(name="mail.sweep_outbound", every_seconds=300)
+def schedule_sweep_outbound() -> None:
+    sweep_outbound.enqueue()
