@@ -1216,6 +1216,44 @@ def add_vendor_message(
 
 
 @transaction.atomic
+def add_vendor_outbound(
+    *,
+    ticket: Ticket,
+    actor: User | None,
+    body: str,
+    vendor_name: str,
+    email_message_id: str = "",
+    data: Mapping[str, Any] | None = None,
+) -> Entry:
+    """What we wrote to a vendor (composed by an agent, or a reminder when ``actor`` is None):
+    an agents-only ``vendor_message`` entry with ``data["direction"] = "out"``. The status does
+    not change (``send_to_vendor`` moves the ticket to ``pending_vendor``)."""
+    if actor is not None:
+        _require_agent(actor)
+    if not (body or "").strip():
+        raise InvalidInput("A message to the vendor needs text.", field="body")
+    t = _lock(ticket, None)
+    now = clock.now()
+    entry = Entry.objects.create(
+        ticket=t,
+        kind=EntryKind.VENDOR_MESSAGE,
+        is_public=False,
+        author_user=actor,
+        body_text=body,
+        channel="email" if email_message_id else "",
+        email_message_id=email_message_id,
+        data={"vendor": vendor_name, **dict(data or {}), "direction": "out"},
+        created_at=now,
+    )
+    _touch(t, now)
+    _save(t)
+    _audit(t, "vendor_message_sent", actor=actor, changes={"vendor": vendor_name}, now=now)
+    publish_on_commit("entry.created", ticket_id=t.pk, entry_id=entry.pk)
+    _refresh(ticket, t)
+    return entry
+
+
+@transaction.atomic
 def share_entry_with_customer(*, entry: Entry, actor: User) -> Entry:
     """Make an agents-only vendor message or call log visible to the customer, on purpose."""
     _require_agent(actor)
