@@ -1,25 +1,65 @@
-"""The REST API under /api/v1/ (django-ninja); its schema at /api/v1/openapi.json.
+"""The REST API under /api/v1/ (django-ninja); its schema at /api/v1/openapi.json, interactive
+docs at /api/v1/docs.
 
-Routers of other apps are mounted here: (prefix, module exporting ``router``).
+Routers of other apps are mounted here: (prefix, module exporting ``router``). Every error of
+every router leaves as RFC 9457 problem details (``tierdesk.api.problems``).
 """
 
 from __future__ import annotations
 
 import importlib
+from typing import Any
 
-from django.urls import path
+from django.urls import URLPattern, URLResolver, path, re_path
 from ninja import NinjaAPI
 
-api = NinjaAPI(
+from tierdesk.api import problems, views
+
+
+class TierdeskAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        """Declare error answers as ``application/problem+json`` (what is really sent) and the
+        Idempotency-Key header where it is honoured."""
+        schema = super().get_openapi_schema(**kwargs)
+        for item in schema.get("paths", {}).values():
+            for operation in item.values():
+                if not isinstance(operation, dict):
+                    continue
+                for code, response in operation.get("responses", {}).items():
+                    content = response.get("content") if isinstance(response, dict) else None
+                    if (
+                        str(code).isdigit()
+                        and int(code) >= 400
+                        and content
+                        and "application/json" in content
+                    ):
+                        content[problems.PROBLEM_CONTENT_TYPE] = content.pop("application/json")
+        return schema
+
+
+api = TierdeskAPI(
     title="tierdesk API",
     version="1",
-    description="Tiered technical-support desk: tickets, escalations, customers, KB, calls.",
+    description=(
+        "Tiered technical-support desk: tickets, escalations, customers, KB, calls.\n\n"
+        "Authenticate with a personal token (`Authorization: Bearer tdk_…`; create one with "
+        "`tierdesk token create USER` or on your profile page) or, in the browser, with your "
+        "session (writes need the `X-CSRFToken` header). Errors are RFC 9457 problem details. "
+        "Lists are paged by `cursor`/`next_cursor`. Creates honour an `Idempotency-Key` header."
+    ),
     urls_namespace="api",
     openapi_url="/openapi.json",
     docs_url="/docs",
 )
+problems.install(api)
 
 ROUTERS = [
+    ("/tickets", "tierdesk.api.routers.tickets"),
+    ("", "tierdesk.api.routers.timeline"),
+    ("", "tierdesk.api.routers.customers"),
+    ("", "tierdesk.api.routers.directory"),
+    ("", "tierdesk.api.routers.account"),
+    ("/webhooks", "tierdesk.webhooks.api"),
     ("/cti", "tierdesk.phone.api"),
 ]
 for prefix, module_name in ROUTERS:
@@ -31,4 +71,17 @@ for prefix, module_name in ROUTERS:
         continue
     api.add_router(prefix, module.router)
 
-urlpatterns = [path("", api.urls)]
+
+def _problemized(patterns: list[URLPattern | URLResolver]) -> list[URLPattern | URLResolver]:
+    for pattern in patterns:
+        if isinstance(pattern, URLPattern):
+            pattern.callback = problems.problem_responses(pattern.callback)
+    return patterns
+
+
+_api_patterns, _app_name, _namespace = api.urls
+urlpatterns = [
+    path("account/tokens/", views.token_page, name="api-token-page"),
+    path("", (_problemized(list(_api_patterns)), _app_name, _namespace)),
+    re_path(r"^(?P<path>.*)$", problems.not_found_view),
+]
