@@ -21,17 +21,20 @@ import functools
 import hashlib
 import random
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from tierdesk.core import clock
 from tierdesk.core.errors import DomainError
 from tierdesk.core.models import RateLimitCounter
+
+V = TypeVar("V", bound=Callable[..., HttpResponseBase])
 
 
 class RateLimited(DomainError):
@@ -137,20 +140,20 @@ def ratelimit(
     period: int,
     key: str = "user_or_ip",
     methods: Iterable[str] = ("POST",),
-) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+) -> Callable[[V], V]:
     """Refuse with HTTP 429 (and ``Retry-After``) when a client exceeds ``limit`` requests of
     ``methods`` per ``period`` seconds. ``key``: "ip", "user" or "user_or_ip"."""
     counted = {m.upper() for m in methods}
 
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    def decorator(view: V) -> V:
         @functools.wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if request.method in counted:
                 decision = hit(scope, _ident(request, key), limit=limit, period=period)
                 if not decision.allowed:
                     return too_many_response(request, decision.retry_after)
             return view(request, *args, **kwargs)
 
-        return wrapped
+        return wrapped  # type: ignore[return-value]
 
     return decorator

@@ -1,0 +1,1 @@
+"""Portal views: thin adapters over ``portal.accounts``, ``portal.services`` and the lifecycle."""
