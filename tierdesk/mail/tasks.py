@@ -43,3 +43,19 @@ def sweep_outbound() -> int:
 @periodic(name="mail.sweep_outbound", every_seconds=300)
 def schedule_sweep_outbound() -> None:
     sweep_outbound.enqueue()
+
+
+@task(queue_name="mail")
+def poll_mailboxes() -> list[str]:
+    """One IMAP pass over every active mailbox. Safe to overlap: import is idempotent."""
+    from tierdesk.mail.imap import poll_all
+
+    return [str(report) for report in poll_all()]
+
+
+@periodic(name="mail.poll", every_seconds=60)
+def schedule_poll() -> None:
+    from tierdesk.mail.models import Mailbox
+
+    if Mailbox.objects.filter(is_active=True).exclude(imap_host="").exists():
+        poll_mailboxes.enqueue()
