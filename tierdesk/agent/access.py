@@ -14,10 +14,11 @@ from typing import Any, TypeVar
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 
 PORTAL_URL = "/portal/"
 
-View = TypeVar("View", bound=Callable[..., HttpResponse])
+View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
 
 def refuse_non_staff(request: HttpRequest) -> HttpResponse | None:
@@ -36,7 +37,7 @@ def staff_required(view: View) -> View:
     """Decorator for views open to active agents, supervisors and admins only."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         refused = refuse_non_staff(request)
         if refused is not None:
             return refused
@@ -49,7 +50,7 @@ def supervisor_required(view: View) -> View:
     """Decorator for views open to supervisors and admins only (403 for other agents)."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         refused = refuse_non_staff(request)
         if refused is not None:
             return refused

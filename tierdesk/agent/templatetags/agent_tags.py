@@ -6,6 +6,9 @@ from typing import Any
 
 from django import template
 from django.http import HttpRequest
+from django.utils.html import format_html
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from tierdesk.agent import selectors
 
@@ -43,3 +46,68 @@ def display_name(user: Any) -> str:
     if user is None:
         return ""
     return str(user.get_full_name() or user.get_username())
+
+
+@register.filter
+def loc(obj: Any) -> str:
+    """A tier's or category's name in the current language."""
+    if obj is None:
+        return ""
+    if hasattr(obj, "display_name"):
+        return str(obj.display_name(get_language() or "ru"))
+    return str(obj)
+
+
+@register.simple_tag
+def status_badge(ticket: Any) -> str:
+    return format_html(
+        '<span class="badge badge-status-{}">{}</span>', ticket.status, ticket.get_status_display()
+    )
+
+
+@register.simple_tag
+def priority_badge(ticket: Any) -> str:
+    return format_html(
+        '<span class="badge badge-p{}" title="{}">{}</span>',
+        ticket.priority,
+        _("Priority"),
+        ticket.get_priority_display(),
+    )
+
+
+@register.simple_tag
+def tier_badge(tier: Any) -> str:
+    if tier is None:
+        return ""
+    return format_html(
+        '<span class="badge badge-tier" title="{}">{}</span>',
+        tier.display_name(get_language() or "ru"),
+        tier.code,
+    )
+
+
+@register.simple_tag
+def entitlement_badge(ticket: Any) -> str:
+    if not ticket.entitlement:
+        return ""
+    return format_html(
+        '<span class="badge badge-ent-{}" title="{}">{}</span>',
+        ticket.entitlement,
+        getattr(ticket, "entitlement_reason", "") or "",
+        ticket.get_entitlement_display(),
+    )
+
+
+@register.filter
+def filesize(size: int) -> str:
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.0f} KB"
+    return f"{size / 1024 / 1024:.1f} MB"
+
+
+@register.filter
+def intake_label(field: Any) -> str:
+    """An intake field's label in the current language."""
+    return str(field.label(get_language() or "ru"))

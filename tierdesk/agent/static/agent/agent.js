@@ -40,6 +40,15 @@
     }
   });
 
+  // A dialog re-rendered with errors (data-open-on-load) opens again by itself.
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("dialog[data-open-on-load]").forEach(function (dialog) {
+      if (dialog.showModal && !dialog.open) {
+        dialog.showModal();
+      }
+    });
+  });
+
   // Close the user menu when clicking elsewhere.
   document.addEventListener("click", function (evt) {
     document.querySelectorAll("details.user-menu[open]").forEach(function (menu) {
