@@ -91,3 +91,28 @@ def deliver(mailbox, django_capture_on_commit_callbacks) -> Callable[..., Import
             return import_message(raw=raw, mailbox=box or mailbox, source="test", fsync=False)
 
     return _deliver
+
+
+@pytest.fixture
+def smtp_sink(settings):  # type: ignore[no-untyped-def]
+    """A real SMTP server (aiosmtpd) on a free loopback port; EMAIL_* point at it."""
+    from tests.mail.servers import SmtpSink
+
+    with SmtpSink() as sink:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST = "127.0.0.1"
+        settings.EMAIL_PORT = sink.port
+        settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+        settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+        yield sink
+
+
+@pytest.fixture
+def dovecot():  # type: ignore[no-untyped-def]
+    """Dovecot IMAP with a throwaway config on a free loopback port."""
+    from tests.conftest import require_server
+    from tests.mail.servers import dovecot_available, run_dovecot
+
+    require_server("Dovecot (dovecot-imapd)", dovecot_available())
+    with run_dovecot() as server:
+        yield server

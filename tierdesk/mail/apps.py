@@ -10,4 +10,6 @@ class MailConfig(AppConfig):
 
     def ready(self) -> None:
         # periodic jobs (polling, outbox sweep) register on import
-        from tierdesk.mail import tasks  # noqa: F401
+        from tierdesk.mail import notify, tasks  # noqa: F401
+
+        notify.register()

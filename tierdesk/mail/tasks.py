@@ -59,3 +59,22 @@ def schedule_poll() -> None:
 
     if Mailbox.objects.filter(is_active=True).exclude(imap_host="").exists():
         poll_mailboxes.enqueue()
+
+
+@task(queue_name="mail")
+def notify_customer(
+    kind: str, ticket_id: int, entry_id: int | None = None, old: str = "", new: str = ""
+) -> int | None:
+    """Compose and queue one customer mail for a lifecycle event (idempotent by dedupe key).
+    Returns the OutboundMessage id, or None when nothing is to be sent."""
+    from tierdesk.mail import notify
+
+    if kind == "reply" and entry_id is not None:
+        row = notify.send_reply_mail(ticket_id=ticket_id, entry_id=entry_id)
+    elif kind == "status":
+        row = notify.send_status_mail(ticket_id=ticket_id, old=old, new=new)
+    elif kind == "resolution":
+        row = notify.send_resolution_mail(ticket_id=ticket_id)
+    else:
+        raise ValueError(f"unknown notification kind {kind!r}")
+    return row.pk if row is not None else None
