@@ -89,9 +89,9 @@ def drafts() -> QuerySet[Article]:
 
 def popular_articles(*, include_internal: bool = False, limit: int = 6) -> list[Article]:
     return list(
-        _base(include_internal=include_internal).order_by(
-            "-resolved_count", "-deflected_count", "-opened_count", "-pk"
-        )[:limit]
+        _base(include_internal=include_internal)
+        .order_by("-resolved_count", "-deflected_count", "-opened_count", "-pk")
+        .prefetch_related("categories")[:limit]
     )
 
 

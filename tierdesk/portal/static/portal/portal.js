@@ -17,7 +17,7 @@
 
   function updateWarranty(form) {
     var select = form.querySelector("select[name=device]");
-    var box = form.querySelector("[data-warranty]");
+    var box = form.querySelector("[data-warranty-box]");
     if (!select || !box) return;
     var option = select.options[select.selectedIndex];
     var state = option ? option.getAttribute("data-warranty") : "";
