@@ -133,6 +133,16 @@ def _implausible_utf8(text: str) -> bool:
     return any(ord(ch) > 0xFFFF or 0x3400 <= ord(ch) <= 0x9FFF for ch in text)
 
 
+def _damaged_utf8(data: bytes) -> str | None:
+    """UTF-8 text with a few invalid bytes (a truncated sequence, a stray byte), or None."""
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    good = sum(1 for ch in text if ord(ch) > 0x7F and ch != "\ufffd")
+    if bad and good >= 2 * bad and bad <= max(1, len(text) // 50):
+        return text
+    return None
+
+
 def decode_bytes(data: bytes, declared: str | None = None) -> Decoded:
     """Readable text from ``data`` whose charset label (``declared``) may be wrong or missing."""
     codec = normalize_charset(declared)
@@ -174,6 +184,9 @@ def decode_bytes(data: bytes, declared: str | None = None) -> Decoded:
         if replaced.count("\ufffd") <= max(1, len(replaced) // 100):
             return Decoded(replaced, codec, f"invalid bytes for {declared}, replaced")
 
+    damaged = _damaged_utf8(data)
+    if damaged is not None:
+        return Decoded(damaged, "utf_8", problem or "invalid UTF-8 bytes replaced")
     charset, cyr, score = best_cyrillic(data)
     if score >= GOOD_RUSSIAN:
         return Decoded(cyr, charset, problem or (f"no charset given, read as {charset}"))

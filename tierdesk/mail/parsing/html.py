@@ -48,6 +48,7 @@ def _filter_attribute(element: str, attribute: str, value: str) -> str | None:
     return value
 
 
+_EMPTY_CLASS = re.compile(r' class=""')
 _cleaner = nh3.Cleaner(
     tags=TAGS,
     clean_content_tags={"script", "style", "title", "head", "object", "iframe", "noscript"},
@@ -65,7 +66,7 @@ def sanitize_html(html: str) -> str:
     event handlers, forms or remote-loading tricks; inline ``cid:`` images kept)."""
     if not html.strip():
         return ""
-    return str(_cleaner.clean(html)).strip()
+    return _EMPTY_CLASS.sub("", str(_cleaner.clean(html))).strip()
 
 
 _BLOCK = {

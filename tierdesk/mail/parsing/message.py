@@ -3,6 +3,8 @@ listed in ``problems`` (the raw bytes are kept by the caller)."""
 
 from __future__ import annotations
 
+import binascii
+import contextlib
 import email
 import email.policy
 import hashlib
@@ -137,7 +139,12 @@ class _Walker:
         if part.is_multipart():  # message/delivery-status: a list of header blocks
             blocks = part.get_payload()
             assert isinstance(blocks, list)
-            return b"\n".join(_block_bytes(b) for b in blocks)
+            return b"".join(_block_bytes(b) for b in blocks).strip() + b"\n"
+        cte = str(part.get("Content-Transfer-Encoding", "")).strip().lower()
+        if cte in ("x-uuencode", "uuencode", "uue", "x-uue"):
+            raw = part.get_payload(decode=False)
+            if isinstance(raw, str):
+                return _uudecode(raw)
         try:
             data = part.get_payload(decode=True)
         except Exception as exc:  # broken base64 / uuencode: keep the undecoded text
@@ -200,6 +207,22 @@ class _Walker:
         if not name:
             return ""
         return decode_header_value(str(name), self.parsed.problems).strip()
+
+
+def _uudecode(text: str) -> bytes:
+    """uuencoded data, with or without its ``begin``/``end`` lines, LF or CRLF."""
+    out = bytearray()
+    for line in text.replace("\r", "").split("\n"):
+        if not line or line.startswith("begin ") or line.strip() in ("end", "`"):
+            continue
+        try:
+            out += binascii.a2b_uu(line)
+        except binascii.Error:
+            # some encoders miscount the padding; trust the length byte
+            nbytes = (((ord(line[0]) - 32) & 63) * 4 + 5) // 3
+            with contextlib.suppress(binascii.Error):
+                out += binascii.a2b_uu(line[:nbytes])
+    return bytes(out)
 
 
 def _block_bytes(block: Message | str) -> bytes:
