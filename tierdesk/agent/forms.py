@@ -27,7 +27,17 @@ if TYPE_CHECKING:
 MAX_FILES = 10
 
 
-class VersionedForm(forms.Form):
+class PageForm(forms.Form):
+    """A form of the ticket page; each has its own id prefix (several share field names)."""
+
+    auto_id_format = "id_%s"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", self.auto_id_format)
+        super().__init__(*args, **kwargs)
+
+
+class VersionedForm(PageForm):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
@@ -106,6 +116,7 @@ def _intake_form_field(f: IntakeField, language: str) -> forms.Field:
 
 
 class IntakeForm(VersionedForm):
+    auto_id_format = "intake-%s"
     """The category's intake fields; what L1 has collected so far is the initial value."""
 
     def __init__(
@@ -140,6 +151,7 @@ class IntakeForm(VersionedForm):
 
 
 class DetailsForm(VersionedForm):
+    auto_id_format = "details-%s"
     subject = forms.CharField(label=_("Subject"), max_length=300)
     category = forms.ModelChoiceField(
         label=_("Category"), queryset=Category.objects.none(), required=False
@@ -164,6 +176,7 @@ class DetailsForm(VersionedForm):
 
 
 class StatusForm(VersionedForm):
+    auto_id_format = "status-%s"
     status = forms.ChoiceField(label=_("New status"))
     reason = forms.CharField(label=_("Reason"), required=False, max_length=1000)
 
@@ -182,6 +195,7 @@ class StatusForm(VersionedForm):
 
 
 class ResolveForm(VersionedForm):
+    auto_id_format = "resolve-%s"
     resolution_code = forms.ChoiceField(label=_("Resolution"), choices=())
     note = forms.CharField(
         label=_("Resolution note"),
@@ -200,6 +214,7 @@ class ResolveForm(VersionedForm):
 
 
 class AssignForm(VersionedForm):
+    auto_id_format = "assign-%s"
     assignee = forms.TypedChoiceField(
         label=_("Agent"), required=False, coerce=int, empty_value=None
     )
@@ -242,6 +257,7 @@ class HandoffFields(VersionedForm):
 
 
 class EscalateForm(HandoffFields):
+    auto_id_format = "esc-%s"
     reason = forms.CharField(
         label=_("Why escalate"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -281,6 +297,7 @@ class EscalateForm(HandoffFields):
 
 
 class DeescalateForm(HandoffFields):
+    auto_id_format = "desc-%s"
     reason = forms.CharField(
         label=_("Instructions for the lower tier"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -305,7 +322,8 @@ class DeescalateForm(HandoffFields):
         ]
 
 
-class TimeForm(forms.Form):
+class TimeForm(PageForm):
+    auto_id_format = "time-%s"
     minutes = forms.IntegerField(label=_("Minutes"), min_value=1, max_value=24 * 60)
     note = forms.CharField(label=_("What was done"), required=False, max_length=500)
     work_date = forms.DateField(

@@ -93,6 +93,7 @@ def queue_rows(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
         "status",
         "priority",
         "entitlement",
+        "entitlement_reason",
         "channel",
         "created_at",
         "updated_at",
