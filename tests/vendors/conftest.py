@@ -7,3 +7,7 @@ import pytest
 def _fast_passwords(settings):  # type: ignore[no-untyped-def]
     """The desk fixture creates a dozen users; PBKDF2 would spend seconds hashing demo passwords."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# The real mail servers of the e-mail channel's tests (Dovecot IMAP, aiosmtpd SMTP).
+from tests.mail.conftest import dovecot, smtp_sink  # noqa: E402, F401

@@ -118,6 +118,9 @@ def route_vendor_reply(
         automatic=message.is_auto,
     )
     _store_attachments(message, case, entry)
+    if inbound is not None:  # the importer saves the row: admins see where the mail went
+        inbound.ticket = case.ticket
+        inbound.entry = entry
     return True
 
 
