@@ -43,8 +43,10 @@ def can_open_vendor_case(user: User | None, ticket: Ticket) -> bool:
 
 def suggest_vendor(ticket: Ticket) -> Vendor | None:
     """The device's manufacturer, else the vendor of this ticket's last case."""
-    if ticket.device_id and ticket.device and ticket.device.manufacturer_id:
-        return ticket.device.manufacturer
+    if ticket.device_id:
+        maker = Vendor.objects.filter(devices__pk=ticket.device_id).first()
+        if maker is not None:
+            return maker
     last = VendorCase.objects.filter(ticket=ticket).select_related("vendor").first()
     return last.vendor if last else None
 
