@@ -422,3 +422,79 @@ def complete_callback(*, call: Call, actor: User, note: str = "") -> int:
             data={"call_id": locked.pk, "callback": True},
         )
     return done
+
+
+@transaction.atomic
+def file_call(
+    *,
+    call: Call,
+    actor: User,
+    outcome: str,
+    subject: str = "",
+    body: str = "",
+    ticket: Ticket | None = None,
+    category: Category | None = None,
+    new_contact_name: str = "",
+    new_contact_email: str = "",
+) -> Ticket | None:
+    """What the agent decided for a call: ``new`` ticket, ``attach`` to ``ticket``, or
+    ``none`` (just logged). Returns the ticket the call ended up on."""
+    if outcome == "new":
+        return create_ticket_from_call(
+            call=call,
+            actor=actor,
+            subject=subject,
+            body=body,
+            category=category,
+            new_contact_name=new_contact_name,
+            new_contact_email=new_contact_email,
+        )
+    if outcome == "attach":
+        if ticket is None:
+            raise InvalidInput("Choose the ticket to attach the call to.", field="ticket")
+        if not ticket.is_open and ticket.status != "resolved":
+            raise InvalidTransition(f"Ticket {ticket.number} is closed; create a new ticket.")
+        attach_call_to_ticket(call=call, ticket=ticket, actor=actor, note=body)
+        return ticket
+    if outcome == "none":
+        _require_agent(actor)
+        return None
+    raise InvalidInput(f"Unknown outcome {outcome!r}.", field="outcome")
+
+
+@transaction.atomic
+def log_and_file_call(
+    *,
+    actor: User,
+    number: str,
+    direction: str,
+    notes: str,
+    duration_seconds: int | None,
+    outcome: str,
+    subject: str = "",
+    ticket: Ticket | None = None,
+    category: Category | None = None,
+    new_contact_name: str = "",
+    new_contact_email: str = "",
+) -> tuple[Call, Ticket | None]:
+    """Manual call logging in one step: the call, then the ticket it creates or joins.
+    Nothing is written when any part is refused."""
+    call = log_call(
+        actor=actor,
+        number=number,
+        direction=direction,
+        notes=notes,
+        duration_seconds=duration_seconds,
+    )
+    filed = file_call(
+        call=call,
+        actor=actor,
+        outcome=outcome,
+        subject=subject,
+        body=notes,
+        ticket=ticket,
+        category=category,
+        new_contact_name=new_contact_name,
+        new_contact_email=new_contact_email,
+    )
+    return call, filed
