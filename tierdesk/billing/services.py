@@ -106,7 +106,9 @@ def log_time(
     used = 0
     if decided.contract_id is not None:
         contract = (
-            Contract.objects.select_for_update().select_related("plan").get(pk=decided.contract_id)
+            Contract.objects.select_for_update(of=("self",))
+            .select_related("plan")
+            .get(pk=decided.contract_id)
         )
     if decided.kind == rules.Kind.CONTRACT and contract is not None:
         hours = Decimal(contract.plan.included_hours_per_month or 0)
@@ -227,7 +229,11 @@ def create_quote(
 
 
 def _lock_pending(quote: Quote) -> Quote:
-    locked = Quote.objects.select_for_update().select_related("ticket", "tier").get(pk=quote.pk)
+    locked = (
+        Quote.objects.select_for_update(of=("self",))
+        .select_related("ticket", "tier")
+        .get(pk=quote.pk)
+    )
     _expire_if_due(locked, clock.now())
     if locked.status != QuoteStatus.PENDING:
         raise InvalidTransition(

@@ -53,7 +53,7 @@ def _handle(clk: SlaClock, now: dt.datetime) -> list[str]:
 @transaction.atomic
 def check_clock(*, clock_id: int, generation: int | None = None) -> Outcome:
     """Handle whatever is due on one clock. ``generation`` None skips the staleness test."""
-    clk = SlaClock.objects.select_for_update().filter(pk=clock_id).first()
+    clk = SlaClock.objects.select_for_update(of=("self",)).filter(pk=clock_id).first()
     if clk is None or clk.state != ClockState.RUNNING:
         return Outcome(clock_id, [], stale=True)
     if generation is not None and clk.generation != generation:

@@ -149,7 +149,7 @@ class _Sync:
         self.now = core_clock.now()
         self.cals: dict[int | None, bt.WorkingCalendar] = {}
         self.active = list(
-            SlaClock.objects.select_for_update()
+            SlaClock.objects.select_for_update(of=("self",))
             .filter(ticket=ticket, state__in=ACTIVE_STATES)
             .select_related("calendar", "policy")
             .order_by("pk")
@@ -341,7 +341,7 @@ def sync_clocks(*, ticket: Ticket, event: str, **context: Any) -> None:
             sync.stop(clk)
     elif event == "reopened":
         last = (
-            SlaClock.objects.select_for_update()
+            SlaClock.objects.select_for_update(of=("self",))
             .filter(ticket=ticket, kind=ClockKind.RESOLUTION, state=ClockState.STOPPED)
             .select_related("calendar", "policy")
             .order_by("-pk")
