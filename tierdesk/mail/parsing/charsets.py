@@ -133,6 +133,10 @@ def _implausible_utf8(text: str) -> bool:
     return any(ord(ch) > 0xFFFF or 0x3400 <= ord(ch) <= 0x9FFF for ch in text)
 
 
+def _also(problem: str, more: str) -> str:
+    return f"{problem}, {more}" if problem else f"no charset given, {more}"
+
+
 def _damaged_utf8(data: bytes) -> str | None:
     """UTF-8 text with a few invalid bytes (a truncated sequence, a stray byte), or None."""
     text = data.decode("utf-8", errors="replace")
@@ -189,14 +193,12 @@ def decode_bytes(data: bytes, declared: str | None = None) -> Decoded:
         return Decoded(damaged, "utf_8", problem or "invalid UTF-8 bytes replaced")
     charset, cyr, score = best_cyrillic(data)
     if score >= GOOD_RUSSIAN:
-        return Decoded(cyr, charset, problem or (f"no charset given, read as {charset}"))
+        return Decoded(cyr, charset, _also(problem, f"read as {charset}"))
     western = _strict(data, "cp1252")
     if western is not None and not _looks_foreign(western):
-        return Decoded(western, "cp1252", problem or "no charset given, read as cp1252")
+        return Decoded(western, "cp1252", _also(problem, "read as cp1252"))
     guess = charset_normalizer.from_bytes(data).best()
     if guess is not None and guess.encoding:
-        return Decoded(
-            str(guess), guess.encoding, problem or f"charset guessed as {guess.encoding}"
-        )
+        return Decoded(str(guess), guess.encoding, _also(problem, f"read as {guess.encoding}"))
     fallback = codec or "latin_1"
     return Decoded(data.decode(fallback, errors="replace"), fallback, problem or "charset unknown")

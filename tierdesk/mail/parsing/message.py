@@ -3,12 +3,14 @@ listed in ``problems`` (the raw bytes are kept by the caller)."""
 
 from __future__ import annotations
 
+import base64
 import binascii
 import contextlib
 import email
 import email.policy
 import hashlib
 import mimetypes
+import re
 from email.message import Message
 
 from tierdesk.mail.parsing import autodetect
@@ -156,6 +158,12 @@ class _Walker:
                 self.problem(f"{part.get_content_type()}: {type(defect).__name__}")
         if data is None:
             return b""
+        if cte == "base64" and isinstance(data, bytes):
+            raw = part.get_payload(decode=False)
+            if isinstance(raw, str) and raw.strip().encode("ascii", "replace") == data.strip():
+                # the standard decoder gave up and returned the encoded text
+                self.problem("broken base64, decoded leniently")
+                return _lenient_b64(raw)
         return data if isinstance(data, bytes) else str(data).encode("utf-8", "surrogateescape")
 
     def attach(self, part: Message, depth: int) -> None:
@@ -207,6 +215,22 @@ class _Walker:
         if not name:
             return ""
         return decode_header_value(str(name), self.parsed.problems).strip()
+
+
+def _lenient_b64(text: str) -> bytes:
+    """Base64 that survives stray characters, missing padding and a truncated end."""
+    data = text.encode("ascii", "ignore")
+    try:
+        return binascii.a2b_base64(data)  # skips characters outside the alphabet
+    except binascii.Error:
+        pass
+    clean = re.sub(rb"[^A-Za-z0-9+/]", b"", data)
+    clean = clean[: len(clean) - (len(clean) % 4 == 1)]
+    clean += b"=" * (-len(clean) % 4)
+    try:
+        return base64.b64decode(clean)
+    except (binascii.Error, ValueError):
+        return b""
 
 
 def _uudecode(text: str) -> bytes:
