@@ -203,3 +203,17 @@ def describe_changes(
         elif key == "score":
             lines.append(_("Score: %s") % value)
     return title, lines
+
+
+def system_entry_text(text: str, data: Mapping[str, Any]) -> str:
+    """The lifecycle writes system events in English; show the known ones translated."""
+    code = data.get("code")
+    if isinstance(code, str) and text.startswith("Resolved"):
+        return _("Resolved: %s") % resolution_label(code)
+    if text.startswith("Reopened"):
+        reason = text.partition(": ")[2]
+        return _("Reopened: %s") % reason if reason else _("Reopened")
+    if data.get("merged") and text.startswith("Ticket "):
+        number = text.split()[1]
+        return _("Ticket %s was merged into this one") % number
+    return text

@@ -284,9 +284,9 @@ class EscalateForm(HandoffFields):
             label = tier.display_name(language)
             if i > 0:
                 self.skip_levels.add(tier.pk)
-                label = f"{label} — {_('skips a tier, needs a supervisor')}"
+                label = _("%(tier)s — skips a tier, needs a supervisor") % {"tier": label}
             elif tier.requires_approval:
-                label = f"{label} — {_('needs a supervisor')}"
+                label = _("%(tier)s — needs a supervisor") % {"tier": label}
             choices.append((tier.pk, label))
         self.fields["to_tier"].choices = choices  # type: ignore[attr-defined]
         self.fields["to_team"].choices = [("", _("Any team of the tier"))] + [  # type: ignore[attr-defined]

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tierdesk.agent.keyset import Sort
 from tierdesk.tickets.models import OPEN_STATUSES, Entitlement, Priority, Status, Ticket
@@ -115,7 +116,9 @@ def search_filter(q: str) -> Q:
 class QueueFilterForm(forms.Form):
     """The filter bar. Every field optional; invalid values are reported, never guessed."""
 
-    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    q = forms.CharField(
+        label=pgettext_lazy("queue filter", "Search"), required=False, max_length=200
+    )
     status = forms.ChoiceField(label=_("Status"), required=False)
     priority = forms.TypedChoiceField(
         label=_("Priority"), required=False, coerce=int, empty_value=None
@@ -186,6 +189,6 @@ def queue_label(key: str, tiers: dict[int, Tier], language: str) -> str:
             "mine": _("My tickets"),
             "team": _("My teams"),
             "all": _("All open"),
-            "search": _("Search"),
+            "search": pgettext_lazy("queue filter", "Search"),
         }[kind]
     )

@@ -7,10 +7,11 @@ from typing import Any
 from django import template
 from django.http import HttpRequest
 from django.utils.html import format_html
+from django.utils.timesince import timesince
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from tierdesk.agent import selectors
+from tierdesk.agent import describe, selectors
 
 register = template.Library()
 
@@ -111,3 +112,17 @@ def filesize(size: int) -> str:
 def intake_label(field: Any) -> str:
     """An intake field's label in the current language."""
     return str(field.label(get_language() or "ru"))
+
+
+@register.filter
+def system_text(entry: Any) -> str:
+    """A system event of the timeline in the reader's language where we know its kind."""
+    return describe.system_entry_text(entry.body_text, entry.data or {})
+
+
+@register.filter
+def ago(value: Any) -> str:
+    """ "5 minutes", "3 days": the largest unit only, for compact queue columns."""
+    if not value:
+        return ""
+    return timesince(value, depth=1)

@@ -44,7 +44,7 @@ class LoginView(auth_views.LoginView):
     """Django's login; afterwards staff land in the workspace in their own language and
     customers are sent to the portal."""
 
-    template_name = "registration/login.html"
+    template_name = "agent/login.html"
     redirect_authenticated_user = True
 
     def get_success_url(self) -> str:
