@@ -40,7 +40,13 @@ def month_of(day: dt.date) -> dt.date:
 
 
 def included_minutes_used(*, contract: Contract, month: dt.date) -> int:
-    total = TimeCharge.objects.filter(contract=contract, month=month_of(month)).aggregate(
+    return included_minutes_used_by_id(contract.pk, month)
+
+
+def included_minutes_used_by_id(contract_id: int, day: dt.date) -> int:
+    """Minutes of the contract's included hours used in ``day``'s month (the reader that
+    ``contracts.selectors`` uses to re-decide entitlement when the hours run out)."""
+    total = TimeCharge.objects.filter(contract_id=contract_id, month=month_of(day)).aggregate(
         n=Sum("included_minutes")
     )["n"]
     return int(total or 0)

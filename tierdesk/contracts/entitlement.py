@@ -2,7 +2,8 @@
 
 Pure rules over plain values, so they are tested without a database:
   1. a device under warranty, in a category the warranty covers  → ``warranty``
-  2. a valid contract whose plan covers the target tier (and the channel) → ``contract``
+  2. a valid contract whose plan covers the target tier (and the channel), with included
+     hours left this month (when the plan has a monthly allowance)  → ``contract``
   3. otherwise, when the organisation allows paid support           → ``billable``
   4. otherwise                                                      → ``not_covered``
 """
@@ -44,6 +45,8 @@ class ContractFacts:
     ends_on: dt.date | None
     covered_up_to_level: int | None
     channels: Sequence[str]
+    # minutes of the plan's included hours left in the month of the decision; None: no cap
+    included_left_minutes: int | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -86,6 +89,7 @@ def decide(
         if c.covered_up_to_level is not None
         and tier_level <= c.covered_up_to_level
         and (not c.channels or channel in c.channels)
+        and (c.included_left_minutes is None or c.included_left_minutes > 0)
     ]
     if covering:
         best = max(covering, key=lambda c: (c.covered_up_to_level or 0, c.starts_on))
@@ -107,6 +111,12 @@ def decide(
             and (best.covered_up_to_level or 0) >= tier_level
         ):
             why = f"Contract {best.label} does not cover the {channel} channel"
+        elif (
+            best.included_left_minutes is not None
+            and best.included_left_minutes <= 0
+            and (best.covered_up_to_level or 0) >= tier_level
+        ):
+            why = f"Contract {best.label}: the included hours of {on:%Y-%m} are used up"
         return Entitlement(Kind.BILLABLE, why, contract_id=best.id)
     if billing_allowed:
         return Entitlement(Kind.BILLABLE, "No warranty or valid contract: paid support")

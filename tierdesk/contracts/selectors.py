@@ -1,12 +1,30 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from tierdesk.categories.models import Category
 from tierdesk.contracts import entitlement
 from tierdesk.contracts.models import Contract
 from tierdesk.customers.models import Organization
 from tierdesk.devices.models import Device
+
+# Included-hours usage is recorded by billing, a higher layer; it registers its reader here
+# (contract id, a day) → minutes of included hours used in that day's month.
+IncludedUsageReader = Callable[[int, dt.date], int]
+_included_usage: IncludedUsageReader | None = None
+
+
+def register_included_usage(reader: IncludedUsageReader | None) -> None:
+    global _included_usage
+    _included_usage = reader
+
+
+def _included_left(contract: Contract, on: dt.date) -> int | None:
+    hours = contract.plan.included_hours_per_month
+    if _included_usage is None or not hours or hours <= 0:
+        return None  # no monthly allowance: covered work is not capped
+    return int(hours * 60) - _included_usage(contract.pk, on)
 
 
 def decide_entitlement(
@@ -34,6 +52,7 @@ def decide_entitlement(
                         c.plan.covered_up_to.level if c.plan.covered_up_to is not None else None
                     ),
                     channels=list(c.plan.channels or []),
+                    included_left_minutes=(_included_left(c, on) if c.is_valid_on(on) else None),
                 )
             )
     device_facts = (
