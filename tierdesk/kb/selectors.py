@@ -60,7 +60,7 @@ def search_articles(
         ids += [i for i in more if i not in ids][: limit - len(ids)]
     if not ids:
         return []
-    found = Article.objects.in_bulk(ids)
+    found = Article.objects.prefetch_related("categories").in_bulk(ids)
     return [found[i] for i in ids if i in found]
 
 
