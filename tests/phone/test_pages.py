@@ -131,7 +131,7 @@ def test_log_a_call_on_an_open_ticket(client, desk, pbx):  # type: ignore[no-unt
     ("data", "message"),
     [
         ({"number": "abc"}, "phone number"),
-        ({"outcome": "new", "subject": ""}, "subject"),
+        ({"outcome": "new", "subject": ""}, 'class="errorlist"'),
         ({"outcome": "attach", "ticket_number": "TD-999999"}, "TD-999999"),
         ({"number": "+79990000000", "outcome": "new"}, "caller"),  # unknown, no name given
     ],
