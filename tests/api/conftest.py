@@ -66,6 +66,7 @@ def roles(desk):  # type: ignore[no-untyped-def]
         "customer_b": Api(token_for(desk.other_contact.user)),
         "l1": Api(token_for(desk.agents[1])),
         "l2": Api(token_for(desk.agents[2])),
+        "l3": Api(token_for(desk.agents[3])),
         "supervisor": Api(token_for(desk.supervisor)),
         "admin": Api(token_for(desk.admin)),
         "anonymous": Api(None),

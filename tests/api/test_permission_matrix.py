@@ -14,12 +14,19 @@ from typing import Any
 
 import pytest
 from django.db import transaction
+from django.utils import timezone
 
 from tests.api.conftest import Api, assert_problem
 from tests.factories import handoff
 from tierdesk.api import tokens
 from tierdesk.api.urls import api as ninja_api
+from tierdesk.billing import services as billing
+from tierdesk.kb.models import Article, Visibility
+from tierdesk.phone import services as phone
+from tierdesk.phone.models import Call, Callback, CallState, Source
 from tierdesk.tickets import lifecycle
+from tierdesk.tickets.models import Ticket
+from tierdesk.vendors import services as vendors
 from tierdesk.webhooks import services as webhooks
 
 pytestmark = pytest.mark.django_db
@@ -78,6 +85,46 @@ def world(roles, desk):  # type: ignore[no-untyped-def]
         allow_private_network=True,
     )
     delivery = webhooks.ping(actor=desk.admin, subscription=sub)
+    public_article = Article.objects.create(title="Принтер не печатает", resolution="Шаги")
+    internal_article = Article.objects.create(
+        title="Принтер: сервисный режим", resolution="Шаги", visibility=Visibility.INTERNAL
+    )
+    quote = billing.create_quote(
+        ticket=Ticket.objects.get(pk=ta["id"]),
+        tier=desk.tiers[3],
+        estimated_minutes=60,
+        actor=desk.agents[1],
+        send=False,
+    )
+    at_l3 = desk.ticket(intake_data={"device_model": "LaserJet"})
+    lifecycle.escalate(
+        ticket=at_l3,
+        actor=desk.supervisor,
+        to_tier=desk.tiers[3],
+        handoff=handoff(),
+        billing_override=True,
+    )
+    at_l3_case = desk.ticket(intake_data={"device_model": "LaserJet"})
+    lifecycle.escalate(
+        ticket=at_l3_case,
+        actor=desk.supervisor,
+        to_tier=desk.tiers[3],
+        handoff=handoff(),
+        billing_override=True,
+    )
+    case = vendors.open_vendor_case(
+        ticket=at_l3_case, actor=desk.agents[3], vendor=desk.vendor, body="Please help"
+    )
+    call = phone.log_call(actor=desk.agents[1], number="+74951234567", notes="Не печатает")
+    missed = Call.objects.create(
+        call_id="pbx-1",
+        source=Source.CTI,
+        direction="in",
+        state=CallState.ENDED,
+        customer_number="+74951234568",
+        started_at=timezone.now(),
+        callback=Callback.PENDING,
+    )
     return World(
         ids={
             "ta": ta["id"],
@@ -95,6 +142,14 @@ def world(roles, desk):  # type: ignore[no-untyped-def]
             "spare_token": spare.pk,
             "subscription": sub.pk,
             "delivery": delivery.pk,
+            "public_article": public_article.pk,
+            "internal_article": internal_article.pk,
+            "quote": quote.pk,
+            "at_l3": at_l3.pk,
+            "case": case.pk,
+            "vendor": desk.vendor.pk,
+            "call": call.pk,
+            "missed": missed.pk,
         }
     )
 
@@ -154,13 +209,71 @@ MATRIX: list[tuple[str, str, Any, dict[str, int]]] = [
     (
         "POST",
         "/tickets/{ta}/approvals",
-        {"tier": 3, "note": "ok"},
+        {"tier": 3, "note": "critical customer"},
         expect(
-            customer_a=201,
+            customer_a=403,
             customer_b=404,
             agents={"l1": 403, "supervisor": 201, "admin": 201},
         ),
     ),
+    ("GET", "/tickets/{ta}/time-entries", None, AGENT_ONLY),
+    (
+        "POST",
+        "/tickets/{ta}/time-entries",
+        {"minutes": 10, "note": "diagnosis"},
+        expect(customer_a=403, customer_b=404, agents=201),
+    ),
+    ("GET", "/tickets/{ta}/quotes", None, OWN),
+    (
+        "POST",
+        "/tickets/{ta}/quotes",
+        {"tier": 3, "estimated_minutes": 60, "send": False},
+        expect(customer_a=403, customer_b=404, agents=201),
+    ),
+    ("POST", "/quotes/{quote}/approve", None, expect(customer_a=200, customer_b=404, agents=403)),
+    ("POST", "/quotes/{quote}/decline", {}, expect(customer_a=200, customer_b=404, agents=403)),
+    ("GET", "/kb/search?q=принтер", None, EVERYONE),
+    ("GET", "/kb/articles", None, EVERYONE),
+    ("GET", "/kb/articles/{public_article}", None, EVERYONE),
+    (
+        "GET",
+        "/kb/articles/{internal_article}",
+        None,
+        expect(customer_a=404, customer_b=404, agents=200),
+    ),
+    (
+        "POST",
+        "/kb/articles/{public_article}/solved",
+        {"query": "принтер"},
+        expect(customer_a=201, customer_b=201, agents=201),
+    ),
+    ("GET", "/vendors", None, STAFF),
+    ("GET", "/vendor-cases", None, STAFF),
+    ("GET", "/vendor-cases/{case}", None, STAFF),
+    (
+        "POST",
+        "/tickets/{at_l3}/vendor-cases",
+        {"vendor_id": "{vendor}", "body": "Error 13.A2"},
+        expect(customer_a=403, customer_b=404, agents=201),
+    ),
+    (
+        "POST",
+        "/vendor-cases/{case}/messages",
+        {"body": "Any news?"},
+        expect(customer_a=403, customer_b=403, agents=201),
+    ),
+    ("PATCH", "/vendor-cases/{case}", {"vendor_reference": "HP-1"}, STAFF),
+    ("POST", "/vendor-cases/{case}/close", {"note": "done"}, STAFF),
+    ("GET", "/calls", None, STAFF),
+    ("GET", "/calls/{call}", None, STAFF),
+    (
+        "POST",
+        "/calls",
+        {"number": "+74951234567"},
+        expect(customer_a=403, customer_b=403, agents=201),
+    ),
+    ("POST", "/calls/{call}/file", {"outcome": "none"}, STAFF),
+    ("POST", "/calls/{missed}/callback-done", {}, STAFF),
     (
         "POST",
         "/tickets/{resolved}/csat",
@@ -313,9 +426,16 @@ def test_the_matrix_covers_every_operation():  # type: ignore[no-untyped-def]
             ("{spare_token}", "{token_id}"),
             ("{subscription}", "{subscription_id}"),
             ("{delivery}", "{delivery_id}"),
+            ("{public_article}", "{article_id}"),
+            ("{internal_article}", "{article_id}"),
+            ("{quote}", "{quote_id}"),
+            ("{at_l3}", "{ticket_id}"),
+            ("{case}", "{case_id}"),
+            ("{call}", "{call_id}"),
+            ("{missed}", "{call_id}"),
         ]:
             template = template.replace(placeholder, name)
-        covered.add((method, template))
+        covered.add((method, template.split("?", 1)[0]))
     assert operations - covered == set()
 
 

@@ -21,6 +21,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from tierdesk.kb.models import Article
+from tierdesk.phone import services as phone
 from tierdesk.wsgi import application
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
@@ -54,6 +56,8 @@ def populated(roles, desk):  # type: ignore[no-untyped-def]
         ).json()
         api.post(f"/tickets/{made['id']}/notes", {"body": "заметка"})
         api.post(f"/tickets/{made['id']}/replies", {"body": "ответ"})
+    Article.objects.create(title="Принтер не печатает", resolution="Очистите очередь печати")
+    phone.log_call(actor=desk.agents[1], number="+74951234567", notes="звонок")
     return roles
 
 
@@ -76,10 +80,14 @@ def _aim_at_real_objects(case):  # type: ignore[no-untyped-def]
     """Random ids rarely exist: point even ids at real rows so the handlers behind the 404s
     are exercised too (odd ids keep probing for objects that are not there)."""
     from tierdesk.api.models import ApiToken
+    from tierdesk.billing.models import Quote
     from tierdesk.categories.models import Category
     from tierdesk.customers.models import Contact, Organization
     from tierdesk.devices.models import Device
+    from tierdesk.kb.models import Article
+    from tierdesk.phone.models import Call
     from tierdesk.tickets.models import Attachment, Entry, Ticket
+    from tierdesk.vendors.models import VendorCase
     from tierdesk.webhooks.models import Delivery, Subscription
 
     models = {
@@ -93,6 +101,10 @@ def _aim_at_real_objects(case):  # type: ignore[no-untyped-def]
         "token_id": ApiToken,
         "subscription_id": Subscription,
         "delivery_id": Delivery,
+        "article_id": Article,
+        "quote_id": Quote,
+        "case_id": VendorCase,
+        "call_id": Call,
     }
     for name, value in list((case.path_parameters or {}).items()):
         model = models.get(name)

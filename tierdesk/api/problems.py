@@ -125,14 +125,26 @@ def _domain_errors(exc: DomainError) -> list[dict[str, Any]] | None:
     return None
 
 
+RESERVED = frozenset(
+    {"type", "title", "status", "detail", "code", "instance", "errors", "request", "context"}
+)
+
+
 def _on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    extra = {k: v for k, v in exc.details.items() if k not in {"field", "fields"} and _jsonable(v)}
+    # The error's details become extension members; names the format itself uses go into
+    # "context" so they never shadow the problem's own status, type or title.
+    details = {
+        k: v for k, v in exc.details.items() if k not in {"field", "fields"} and _jsonable(v)
+    }
+    extra = {k: v for k, v in details.items() if k not in RESERVED}
+    context = {k: v for k, v in details.items() if k in RESERVED}
     return problem(
         request,
         domain_status(exc),
         exc.message,
         code=exc.code,
         errors=_domain_errors(exc),
+        context=context or None,
         **extra,
     )
 

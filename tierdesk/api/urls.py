@@ -59,6 +59,10 @@ ROUTERS = [
     ("", "tierdesk.api.routers.customers"),
     ("", "tierdesk.api.routers.directory"),
     ("", "tierdesk.api.routers.account"),
+    ("", "tierdesk.api.routers.work"),
+    ("", "tierdesk.api.routers.kb"),
+    ("", "tierdesk.api.routers.vendors"),
+    ("", "tierdesk.api.routers.calls"),
     ("/webhooks", "tierdesk.webhooks.api"),
     ("/cti", "tierdesk.phone.api"),
 ]

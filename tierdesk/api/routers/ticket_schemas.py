@@ -320,8 +320,7 @@ class NoteIn(Input):
 
 class ApprovalIn(Input):
     tier: int = Field(ge=1, le=32767, description="The tier level the paid work is approved for.")
-    estimated_minutes: int | None = Field(None, ge=0, le=1_000_000)
-    note: str = Field("", max_length=2000)
+    note: str = Field(min_length=1, max_length=2000, description="Why the approval is overridden.")
 
 
 class ApprovalOut(Schema):

@@ -35,7 +35,6 @@ from tierdesk.customers.services import get_or_create_contact_by_email
 from tierdesk.tickets import lifecycle
 from tierdesk.tickets.models import (
     OPEN_STATUSES,
-    ApprovalKind,
     Escalation,
     Status,
     Ticket,
@@ -338,24 +337,23 @@ def accept_escalation(request: HttpRequest, ticket_id: int) -> Escalation:
 
 
 @router.post(
-    "/{ticket_id}/approvals", response={201: ApprovalOut, **WRITE_ERRORS}, summary="Approve work"
+    "/{ticket_id}/approvals",
+    response={201: ApprovalOut, **WRITE_ERRORS},
+    summary="Override the billing approval",
 )
-def approve_work(request: HttpRequest, ticket_id: int, payload: ApprovalIn) -> HttpResponse:
-    """Paid work at a tier: the customer approves it, or a supervisor overrides."""
+def override_approval(request: HttpRequest, ticket_id: int, payload: ApprovalIn) -> HttpResponse:
+    """A supervisor lets paid work at a tier go ahead without the customer's approval (the
+    reason is required; pending quotes for that tier are withdrawn). Customers approve paid
+    work by approving its quote (``POST /quotes/{id}/approve``)."""
     p = principal(request)
     ticket = access.get_ticket(p, ticket_id)
+    access.require_agent(p)
     tier = lookups.tier_by_level(payload.tier, field="tier")
 
     def produce() -> ApprovalOut:
-        approval = lifecycle.record_work_approval(
-            ticket=ticket,
-            tier=tier,
-            kind=ApprovalKind.OVERRIDE if p.is_agent else ApprovalKind.CUSTOMER,
-            actor=p.user if p.is_agent else None,
-            contact=None if p.is_agent else p.contact,
-            estimated_minutes=payload.estimated_minutes,
-            note=payload.note,
-        )
+        from tierdesk.billing.services import override_approval as override
+
+        approval = override(ticket=ticket, tier=tier, actor=p.user, note=payload.note)
         return ApprovalOut.from_orm(approval)
 
     return idempotency.run(request, p, None, produce)
