@@ -426,3 +426,22 @@ def test_every_form_needs_the_csrf_token(world, route):
     response = call(client, route, world)
     assert response.status_code == 403
     assert snapshot() == before
+
+
+def test_nul_bytes_and_junk_are_harmless(world, client):
+    """PostgreSQL refuses NUL in text: every place that takes free text must cope."""
+    assert client.get("/kb/?q=%00принтер").status_code == 200
+    assert client.get("/forum/?q=a%00b").status_code == 200
+    assert (
+        client.post("/portal/login/", {"email": "a\x00@b.example", "password": "x"}).status_code
+        == 200
+    )
+    login(client, world.anna)
+    assert client.get("/portal/?q=TD%00&state=all").status_code == 200
+    assert client.get("/portal/tickets/TD-000001%00/").status_code == 404
+    assert client.get("/portal/suggest/?subject=%00%00").status_code == 200
+    response = client.post("/portal/solved/", {"article": world.article.pk, "query": "x\x00y"})
+    assert response.status_code == 200
+    login(client, world.agent)
+    assert client.get("/kb/manage/?q=%00").status_code == 200
+    assert client.get("/portal/staff/invitations/?q=%00").status_code == 200

@@ -15,7 +15,7 @@ def topic_list(
     qs = Topic.objects.all()
     if not moderator:
         qs = qs.filter(state=State.VISIBLE)
-    query = " ".join(query.split())[:200]
+    query = " ".join(query.replace("\x00", "").split())[:200]
     if query:
         qs = qs.filter(Q(title__icontains=query) | Q(body__icontains=query))
     if filter_ == "unanswered":

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import F
+from django.utils.translation import gettext as _
 
 from tierdesk.core import clock
 from tierdesk.core.errors import InvalidInput, InvalidTransition, NotPermitted
@@ -35,7 +36,7 @@ def is_moderator(user: User | None) -> bool:
 
 def _require_poster(user: User | None) -> User:
     if not can_post(user):
-        raise NotPermitted("Sign in to post in the community.")
+        raise NotPermitted(_("Sign in to post in the community."))
     assert user is not None
     return user
 
@@ -43,9 +44,9 @@ def _require_poster(user: User | None) -> User:
 def _text(value: str, *, field: str, limit: int) -> str:
     value = (value or "").strip()
     if not value:
-        raise InvalidInput("This field is required.", field=field)
+        raise InvalidInput(_("This field is required."), field=field)
     if len(value) > limit:
-        raise InvalidInput(f"Keep it under {limit} characters.", field=field)
+        raise InvalidInput(_("Keep it under %(n)d characters.") % {"n": limit}, field=field)
     return value
 
 
@@ -76,7 +77,7 @@ def add_answer(*, topic: Topic, author: User, body: str) -> Post:
     _require_poster(author)
     fresh = Topic.objects.select_for_update().get(pk=topic.pk)
     if fresh.state != State.VISIBLE:
-        raise InvalidTransition("This topic is closed for answers.")
+        raise InvalidTransition(_("This topic is closed for answers."))
     now = clock.now()
     post = Post.objects.create(
         topic=fresh, author=author, body=_text(body, field="body", limit=20_000), created_at=now
@@ -92,9 +93,9 @@ def accept_answer(*, post: Post, actor: User) -> Topic:
     """The topic's author (or an agent) marks the answer that solved it; again to undo."""
     topic = Topic.objects.select_for_update().get(pk=post.topic_id)
     if not (is_moderator(actor) or (actor.is_authenticated and topic.author_id == actor.pk)):
-        raise NotPermitted("Only the author of the question or an agent can accept an answer.")
+        raise NotPermitted(_("Only the author of the question or an agent can accept an answer."))
     if post.state != State.VISIBLE:
-        raise InvalidInput("A hidden answer cannot be accepted.")
+        raise InvalidInput(_("A hidden answer cannot be accepted."))
     topic.accepted_post = None if topic.accepted_post_id == post.pk else post
     topic.save(update_fields=["accepted_post"])
     return topic
@@ -105,7 +106,7 @@ def promote_answer(*, post: Post, actor: User) -> Article:
     """Turn an answer into a draft knowledge-base article (question as symptoms, the answer
     as resolution); the agent reviews and publishes it."""
     if not is_moderator(actor):
-        raise NotPermitted("Only agents may add articles to the knowledge base.")
+        raise NotPermitted(_("Only agents may add articles to the knowledge base."))
     if post.promoted_article_id:
         existing = Article.objects.filter(pk=post.promoted_article_id).first()
         if existing is not None:
@@ -135,7 +136,7 @@ def _recount(topic_id: int) -> None:
 @transaction.atomic
 def moderate_post(*, post: Post, actor: User, state: str) -> Post:
     if not is_moderator(actor):
-        raise NotPermitted("Only agents moderate the community.")
+        raise NotPermitted(_("Only agents moderate the community."))
     if state not in State.values:
         raise InvalidInput(f"Unknown state {state!r}.", field="state")
     post.state = state
@@ -151,7 +152,7 @@ def moderate_post(*, post: Post, actor: User, state: str) -> Post:
 @transaction.atomic
 def moderate_topic(*, topic: Topic, actor: User, state: str) -> Topic:
     if not is_moderator(actor):
-        raise NotPermitted("Only agents moderate the community.")
+        raise NotPermitted(_("Only agents moderate the community."))
     if state not in State.values:
         raise InvalidInput(f"Unknown state {state!r}.", field="state")
     topic.state = state

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import F
+from django.utils.translation import gettext as _
 
 from tierdesk.core import clock
 from tierdesk.core.errors import InvalidInput, InvalidTransition, NotPermitted
@@ -34,7 +35,7 @@ EDITABLE = (
 
 def _require_agent(actor: User | None) -> None:
     if not permissions.is_agent(actor):
-        raise NotPermitted("Only support agents may edit the knowledge base.")
+        raise NotPermitted(_("Only support agents may edit the knowledge base."))
 
 
 def _clean(fields: dict[str, Any]) -> dict[str, Any]:
@@ -42,11 +43,11 @@ def _clean(fields: dict[str, Any]) -> dict[str, Any]:
     if "title" in out:
         out["title"] = " ".join(str(out["title"] or "").split())[:300]
         if not out["title"]:
-            raise InvalidInput("An article needs a title.", field="title")
+            raise InvalidInput(_("An article needs a title."), field="title")
     if "language" in out and out["language"] not in dict(LANGUAGES):
-        raise InvalidInput("The language must be ru or en.", field="language")
+        raise InvalidInput(_("The language must be ru or en."), field="language")
     if "visibility" in out and out["visibility"] not in Visibility.values:
-        raise InvalidInput("Visibility must be public or internal.", field="visibility")
+        raise InvalidInput(_("Visibility must be public or internal."), field="visibility")
     for name in ("symptoms", "cause", "resolution"):
         if name in out:
             out[name] = str(out[name] or "").strip()
@@ -88,7 +89,7 @@ def create_article(
         }
     )
     if fields["is_published"] and not fields["resolution"]:
-        raise InvalidInput("A published article needs resolution steps.", field="resolution")
+        raise InvalidInput(_("A published article needs resolution steps."), field="resolution")
     article = Article.objects.create(author=actor, source_ticket=source_ticket, **fields)
     article.categories.set(list(categories))
     return article
@@ -106,12 +107,12 @@ def update_article(
     _require_agent(actor)
     unknown = set(changes) - set(EDITABLE)
     if unknown:
-        raise InvalidInput("Unknown article fields: " + ", ".join(sorted(unknown)))
+        raise InvalidInput(_("Unknown article fields: ") + ", ".join(sorted(unknown)))
     fields = _clean(changes)
     for name, value in fields.items():
         setattr(article, name, value)
     if article.is_published and not article.resolution.strip():
-        raise InvalidInput("A published article needs resolution steps.", field="resolution")
+        raise InvalidInput(_("A published article needs resolution steps."), field="resolution")
     article.save()
     if categories is not None:
         article.categories.set(list(categories))
@@ -128,7 +129,8 @@ def create_article_from_ticket(*, ticket: Ticket, actor: User) -> Article:
 
     if ticket.status not in (Status.RESOLVED, Status.CLOSED):
         raise InvalidTransition(
-            f"Ticket {ticket.number} is not resolved; articles are written from solved problems."
+            _("Ticket %(number)s is not resolved; articles are written from solved problems.")
+            % {"number": ticket.number}
         )
     first = ticket.entries.filter(kind=EntryKind.CUSTOMER_MESSAGE).order_by("created_at").first()
     last_reply = (
@@ -186,13 +188,13 @@ def record_deflection(
 ) -> Deflection:
     """The customer said the article solved his problem: no ticket is created."""
     if not article.is_public:
-        raise NotPermitted("Only public articles can be offered to customers.")
+        raise NotPermitted(_("Only public articles can be offered to customers."))
     Article.objects.filter(pk=article.pk).update(deflected_count=F("deflected_count") + 1)
     return Deflection.objects.create(
         article=article,
         contact=contact,
         category=category,
-        query=" ".join((query or "").split())[:500],
-        channel=channel[:16],
+        query=" ".join((query or "").replace("\x00", "").split())[:500],
+        channel=channel.replace("\x00", "")[:16],
         created_at=clock.now(),
     )

@@ -47,7 +47,7 @@ def _categories_with_counts(include_internal: bool) -> list[Category]:
 def index(request: HttpRequest) -> HttpResponse:
     agent = _is_agent(request)
     filters = selectors.article_filters(request.GET)
-    query = " ".join(request.GET.get("q", "").split())[:200]
+    query = " ".join(request.GET.get("q", "").replace("\x00", "").split())[:200]
     context: dict[str, Any] = {
         "query": query,
         "language": filters["language"],
@@ -140,7 +140,7 @@ def manage(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(is_published=False)
     elif state == "internal":
         qs = qs.filter(visibility=Visibility.INTERNAL)
-    query = " ".join(request.GET.get("q", "").split())[:200]
+    query = " ".join(request.GET.get("q", "").replace("\x00", "").split())[:200]
     if query:
         ids = [a.pk for a in selectors.search_articles(query, include_internal=True, limit=100)]
         qs = qs.filter(Q(pk__in=ids) | Q(title__icontains=query))

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from tierdesk.accounts.models import Role, User
 from tierdesk.core.errors import InvalidInput, NotPermitted
@@ -36,7 +37,7 @@ def _normalize_email(email: str) -> str:
     try:
         validate_email(email)
     except ValidationError as exc:
-        raise InvalidInput("Enter a valid e-mail address.", field="email") from exc
+        raise InvalidInput(_("Enter a valid e-mail address."), field="email") from exc
     return email
 
 
@@ -101,7 +102,7 @@ def start_registration(*, email: str, name: str, language: str = "ru") -> str:
     email = _normalize_email(email)
     name = " ".join((name or "").split())[:200]
     if not name:
-        raise InvalidInput("Enter your name.", field="name")
+        raise InvalidInput(_("Enter your name."), field="name")
     language = language if language in ("ru", "en") else "ru"
     existing = customer_login_for(email)
     if existing is not None:
@@ -118,9 +119,9 @@ def read_registration(token: str) -> dict[str, str]:
     try:
         data = signing.loads(token, salt=REGISTRATION_SALT, max_age=REGISTRATION_MAX_AGE)
     except signing.SignatureExpired as exc:
-        raise InvalidInput("The confirmation link has expired; register again.") from exc
+        raise InvalidInput(_("The confirmation link has expired; register again.")) from exc
     except signing.BadSignature as exc:
-        raise InvalidInput("The confirmation link is not valid.") from exc
+        raise InvalidInput(_("The confirmation link is not valid.")) from exc
     return {"email": str(data["e"]), "name": str(data["n"]), "language": str(data["l"])}
 
 
@@ -131,14 +132,14 @@ def complete_registration(*, token: str, password: str) -> User:
     data = read_registration(token)
     email = data["email"]
     if not may_self_register(email):
-        raise NotPermitted("Your organisation does not allow self-registration.")
+        raise NotPermitted(_("Your organisation does not allow self-registration."))
     if customer_login_for(email) is not None:
-        raise InvalidInput("This address already has a portal login; sign in or reset it.")
+        raise InvalidInput(_("This address already has a portal login; sign in or reset it."))
     contact = get_or_create_contact_by_email(
         email=email, name=data["name"], language=data["language"]
     )
     if contact.user_id is not None:
-        raise InvalidInput("This address already has a portal login; sign in or reset it.")
+        raise InvalidInput(_("This address already has a portal login; sign in or reset it."))
     user = User(
         username=email,
         email=email,
@@ -156,7 +157,7 @@ def complete_registration(*, token: str, password: str) -> User:
         with transaction.atomic():
             user.save()
     except IntegrityError as exc:
-        raise InvalidInput("This address already has a login; sign in or reset it.") from exc
+        raise InvalidInput(_("This address already has a login; sign in or reset it.")) from exc
     if not contact.name:
         contact.name = data["name"]
     contact.user = user
@@ -169,14 +170,17 @@ def invite_contact(*, contact: Contact, actor: User | None) -> User:
     """An agent gives a contact a portal login: the contact gets a mail with a link to choose
     his password. Inviting again re-sends the link."""
     if not permissions.is_agent(actor):
-        raise NotPermitted("Only support agents may invite customers.")
+        raise NotPermitted(_("Only support agents may invite customers."))
     email = _normalize_email(contact.email)
     user = contact.user
     if user is not None and user.role != Role.CUSTOMER:
-        raise InvalidInput("This contact is linked to a staff account.")
+        raise InvalidInput(_("This contact is linked to a staff account."))
     if user is None:
         if User.objects.filter(username__iexact=email).exists():
-            raise InvalidInput(f"A login named {email} already exists; link it in the admin.")
+            raise InvalidInput(
+                _("A login named %(email)s already exists; link it in the admin.")
+                % {"email": email}
+            )
         user = User(
             username=email,
             email=email,
@@ -190,7 +194,7 @@ def invite_contact(*, contact: Contact, actor: User | None) -> User:
         contact.user = user
         contact.save(update_fields=["user", "updated_at"])
     elif not user.is_active:
-        raise InvalidInput("This contact's login is disabled.")
+        raise InvalidInput(_("This contact's login is disabled."))
     _enqueue_mail(kind="invite", user_id=user.pk, to=email, language=contact.language or "ru")
     return user
 
@@ -198,7 +202,7 @@ def invite_contact(*, contact: Contact, actor: User | None) -> User:
 def set_contact_language(*, contact: Contact, language: str) -> None:
     """The customer's language: portal pages and the mails he receives."""
     if language not in ("ru", "en"):
-        raise InvalidInput("Language must be ru or en.", field="language")
+        raise InvalidInput(_("Language must be ru or en."), field="language")
     Contact.objects.filter(pk=contact.pk).update(language=language)
     if contact.user_id:
         User.objects.filter(pk=contact.user_id).update(language=language)

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from tierdesk.core.errors import NotFound
 from tierdesk.customers.models import Contact
 from tierdesk.tickets.models import Ticket
@@ -22,7 +24,7 @@ def pending_for(ticket: Ticket) -> list[Any]:
 def _pending(ticket: Ticket, quote_id: int) -> Any:
     quote = next((q for q in pending_for(ticket) if q.pk == quote_id), None)
     if quote is None:
-        raise NotFound("This quote is no longer waiting for a decision.")
+        raise NotFound(_("This quote is no longer waiting for a decision."))
     return quote
 
 

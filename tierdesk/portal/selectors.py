@@ -3,6 +3,8 @@ its manager), public timeline entries only, the organisation's devices."""
 
 from __future__ import annotations
 
+import re
+
 from django.db.models import Prefetch, Q, QuerySet
 
 from tierdesk.categories.models import Category
@@ -12,6 +14,7 @@ from tierdesk.tickets.models import OPEN_STATUSES, Attachment, Entry, Status, Ti
 from tierdesk.tickets.permissions import contact_can_see_ticket
 
 SCOPES = ("mine", "org")
+NUMBER = re.compile(r"[A-Z]{1,10}-[0-9]{1,12}")
 STATES = ("open", "closed", "all")
 
 
@@ -31,7 +34,7 @@ def ticket_list(
         qs = qs.filter(status__in=[*OPEN_STATUSES, Status.RESOLVED])
     elif state == "closed":
         qs = qs.filter(status__in=[Status.CLOSED, Status.MERGED])
-    query = " ".join(query.split())[:100]
+    query = " ".join(query.replace("\x00", "").split())[:100]
     if query:
         qs = qs.filter(Q(number__iexact=query) | Q(subject__icontains=query))
     return qs.select_related("category", "requester").order_by("-last_activity_at", "-pk")
@@ -40,6 +43,8 @@ def ticket_list(
 def ticket_for(contact: Contact, number: str) -> Ticket | None:
     """The ticket by its number when the contact may see it; None otherwise (so a guessed
     number of someone else's ticket looks exactly like a ticket that does not exist)."""
+    if not NUMBER.fullmatch(number or ""):
+        return None
     ticket = (
         Ticket.objects.select_related(
             "category", "device", "device__manufacturer", "requester", "organization", "tier"

@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from tierdesk.categories.intake import clean_intake, missing_required
 from tierdesk.categories.models import Category
@@ -34,7 +35,7 @@ class Upload:
 
 def _check_uploads(uploads: Sequence[Upload]) -> None:
     if len(uploads) > MAX_FILES:
-        raise InvalidInput(f"Attach at most {MAX_FILES} files.", field="attachments")
+        raise InvalidInput(_("Attach at most %(n)d files.") % {"n": MAX_FILES}, field="attachments")
     for upload in uploads:
         check_size(len(upload.content), filename=safe_filename(upload.name))
 
@@ -58,7 +59,7 @@ def _check_device(contact: Contact, device: Device | None) -> None:
         device.organization_id == contact.organization_id
     )
     if not (own or same_org):
-        raise InvalidInput("Choose a device of your organisation.", field="device")
+        raise InvalidInput(_("Choose a device of your organisation."), field="device")
 
 
 @transaction.atomic
@@ -78,15 +79,16 @@ def submit_request(
     """A new request from the portal: the category's required intake fields must be filled;
     the ticket and its attachments are created together or not at all."""
     if not category.is_active:
-        raise InvalidInput("Choose an active category.", field="category")
+        raise InvalidInput(_("Choose an active category."), field="category")
     if not (description or "").strip():
-        raise InvalidInput("Describe the problem.", field="description")
+        raise InvalidInput(_("Describe the problem."), field="description")
     fields = list(category.fields.all())
     cleaned = clean_intake(fields, {k: v for k, v in (intake_data or {}).items()})
     missing = missing_required(fields, cleaned)
     if missing:
         raise InvalidInput(
-            "Fill the required fields: " + ", ".join(f.label(language or "en") for f in missing),
+            _("Fill the required fields: %(fields)s")
+            % {"fields": ", ".join(f.label(language or "ru") for f in missing)},
             fields=[f.name for f in missing],
         )
     _check_device(contact, device)
@@ -116,9 +118,9 @@ def reply_to_ticket(
     """The customer writes on his ticket. On a closed ticket the lifecycle opens a follow-up
     ticket; the returned entry's ticket says where the message landed."""
     if not contact_can_see_ticket(contact, ticket):
-        raise NotPermitted("This is not your ticket.")
+        raise NotPermitted(_("This is not your ticket."))
     if not (body or "").strip():
-        raise InvalidInput("Write a message.", field="body")
+        raise InvalidInput(_("Write a message."), field="body")
     _check_uploads(uploads)
     entry = lifecycle.add_customer_message(
         ticket=ticket, contact=contact, body=body.strip(), channel="portal"

@@ -20,7 +20,7 @@ from tierdesk.portal.views.auth import _safe_next
 @require_GET
 @staff_required
 def invitations(request: HttpRequest) -> HttpResponse:
-    query = " ".join(request.GET.get("q", "").split())[:100]
+    query = " ".join(request.GET.get("q", "").replace("\x00", "").split())[:100]
     qs = Contact.objects.select_related("organization", "user").exclude(email="")
     if query:
         qs = qs.filter(

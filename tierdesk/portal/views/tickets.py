@@ -18,6 +18,7 @@ from tierdesk.portal import quotes, selectors, services
 from tierdesk.portal.access import customer_required
 from tierdesk.portal.forms import RatingForm, ReplyForm
 from tierdesk.portal.views.requests import _uploads
+from tierdesk.portal.wording import user_message
 from tierdesk.tickets import lifecycle
 from tierdesk.tickets.models import Status, Ticket
 
@@ -106,7 +107,7 @@ def reply(request: HttpRequest, number: str) -> HttpResponse:
                 uploads=_uploads(request),
             )
         except DomainError as exc:
-            form.add_error(None, exc.message)
+            form.add_error(None, user_message(exc, _("The message could not be added.")))
         else:
             if entry.ticket_id != ticket.pk:
                 messages.info(
@@ -137,7 +138,7 @@ def close(request: HttpRequest, number: str) -> HttpResponse:
             reason=request.POST.get("reason", "")[:500] or "closed by the customer",
         )
     except DomainError as exc:
-        messages.error(request, exc.message)
+        messages.error(request, user_message(exc, _("This request cannot be closed now.")))
     else:
         messages.success(request, _("The request is closed. Thank you!"))
     return _back(ticket)
@@ -155,7 +156,7 @@ def reopen(request: HttpRequest, number: str) -> HttpResponse:
             reason=request.POST.get("reason", "")[:500],
         )
     except DomainError as exc:
-        messages.error(request, exc.message)
+        messages.error(request, user_message(exc, _("This request cannot be reopened now.")))
     else:
         messages.success(request, _("The request is open again; we will look at it."))
     return _back(ticket)
@@ -178,7 +179,9 @@ def rate(request: HttpRequest, number: str) -> HttpResponse:
             comment=form.cleaned_data["comment"],
         )
     except DomainError as exc:
-        messages.error(request, exc.message)
+        messages.error(
+            request, user_message(exc, _("The help can be rated once the request is solved."))
+        )
     else:
         messages.success(request, _("Thank you for your rating!"))
     return _back(ticket)
@@ -196,7 +199,7 @@ def approve_quote(request: HttpRequest, number: str, quote_id: int) -> HttpRespo
             contact=request.contact,  # type: ignore[attr-defined]
         )
     except DomainError as exc:
-        messages.error(request, exc.message)
+        messages.error(request, user_message(exc, _("This quote can no longer be decided.")))
     else:
         messages.success(request, _("Thank you: the paid work is approved."))
     return _back(ticket)
@@ -235,7 +238,7 @@ def decline_quote(request: HttpRequest, number: str, quote_id: int) -> HttpRespo
             reason=request.POST.get("reason", "")[:2000],
         )
     except DomainError as exc:
-        messages.error(request, exc.message)
+        messages.error(request, user_message(exc, _("This quote can no longer be decided.")))
     else:
         messages.info(request, _("The quote is declined; the paid work will not start."))
     return _back(ticket)
