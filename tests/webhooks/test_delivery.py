@@ -191,3 +191,32 @@ def test_ping_and_redeliver_over_the_api(receiver, db_tasks):  # type: ignore[no
     assert second["status"] == "succeeded"
     assert second["event_id"] == first["event_id"]
     assert [json.loads(r.body)["type"] for r in receiver.requests] == ["ping", "ping"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_real_sla_breach_reaches_the_receiver(receiver, db_tasks):  # type: ignore[no-untyped-def]
+    """The whole chain: SLA clock due → the SLA job publishes sla.breached → webhook job → POST."""
+    import zoneinfo
+
+    from django.core.management import call_command
+
+    from tests.sla.conftest import make_policy, office_calendar
+
+    msk = zoneinfo.ZoneInfo("Europe/Moscow")
+    desk = make_desk()
+    make_policy(desk, calendar=office_calendar())  # first response 4 h
+    sub = _subscribe(desk, receiver, ["sla.breached", "ticket.escalated"])
+    with time_machine.travel(dt.datetime(2025, 3, 4, 10, tzinfo=msk), tick=False) as travel:
+        ticket = desk.ticket(intake_data={"device_model": "LaserJet"})
+        travel.move_to(dt.datetime(2025, 3, 4, 14, 0, 5, tzinfo=msk))  # due
+        call_command("worker", "--batch", "--no-beat", "--interval", "0")
+    bodies = [json.loads(r.body) for r in receiver.requests]
+    breach = next(b for b in bodies if b["type"] == "sla.breached")
+    assert breach["data"]["ticket"]["id"] == ticket.pk
+    assert breach["data"]["clock"]["kind"] == "first_response"
+    assert breach["data"]["clock"]["breached_at"]
+    req = receiver.requests[bodies.index(breach)]
+    stamp = req.headers["X-Tierdesk-Timestamp"]
+    assert signer.verify(
+        sub.secret, req.body, stamp, req.headers["X-Tierdesk-Signature"], now=int(stamp)
+    )

@@ -191,6 +191,8 @@ def _event_data(event: str, payload: Mapping[str, Any]) -> dict[str, Any]:
             .first()
         )
         data["escalation"] = EscalationOut.from_orm(esc).model_dump(mode="json") if esc else None
+    if payload.get("clock_id") is not None:
+        data["clock"] = _clock(payload["clock_id"])
     if payload.get("entry_id") is not None:
         entry = (
             Entry.objects.select_related("author_user", "author_contact")
@@ -200,6 +202,28 @@ def _event_data(event: str, payload: Mapping[str, Any]) -> dict[str, Any]:
         )
         data["entry"] = EntryOut.from_orm(entry).model_dump(mode="json") if entry else None
     return data
+
+
+def _clock(clock_id: Any) -> dict[str, Any] | None:
+    """An SLA clock as it stood when its event was handled (sla.warning / sla.breached)."""
+    from tierdesk.sla.models import SlaClock
+
+    clk = SlaClock.objects.select_related("tier").filter(pk=clock_id).first()
+    if clk is None:
+        return None
+
+    def iso(moment: dt.datetime | None) -> str | None:
+        return moment.isoformat() if moment else None
+
+    return {
+        "id": clk.pk,
+        "kind": clk.kind,
+        "tier": clk.tier.level if clk.tier is not None else None,
+        "target_seconds": clk.target_seconds,
+        "due_at": iso(clk.due_at),
+        "warned_at": iso(clk.warned_at),
+        "breached_at": iso(clk.breached_at),
+    }
 
 
 def body_bytes(payload: Mapping[str, Any]) -> bytes:
