@@ -143,6 +143,9 @@ def test_profile_page_creates_and_revokes_tokens(desk):  # type: ignore[no-untyp
     assert row.user == desk.contact.user and row.scope == "write"
     again = browser.get("/api/v1/account/tokens/")
     assert raw.encode() not in again.content and row.prefix.encode() in again.content
+    assert "API-токены" in again.content.decode()  # Russian by default
+    english = browser.get("/api/v1/account/tokens/", headers={"Accept-Language": "en"})
+    assert "API tokens" in english.content.decode()
     browser.post("/api/v1/account/tokens/", {"action": "revoke", "token_id": row.pk})
     assert_problem(Api(raw).get("/me"), 401)
     # another user's token cannot be revoked from here
