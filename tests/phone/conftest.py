@@ -7,3 +7,7 @@ import pytest
 def _fast_passwords(settings):  # type: ignore[no-untyped-def]
     """The desk fixture creates a dozen users; PBKDF2 would spend seconds hashing demo passwords."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# Real Chromium through Playwright (tests/browser/conftest.py).
+from tests.browser.conftest import browser, new_page, page  # noqa: E402, F401
