@@ -2,12 +2,11 @@ from __future__ import annotations
 
 import pytest
 
+# Real Chromium through Playwright (tests/browser/conftest.py).
+from tests.browser.conftest import browser, new_page, page  # noqa: F401
+
 
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):  # type: ignore[no-untyped-def]
     """The desk fixture creates a dozen users; PBKDF2 would spend seconds hashing demo passwords."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-# Real Chromium through Playwright (tests/browser/conftest.py).
-from tests.browser.conftest import browser, new_page, page  # noqa: E402, F401

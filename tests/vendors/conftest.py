@@ -2,12 +2,13 @@ from __future__ import annotations
 
 import pytest
 
+# Real servers of other apps' tests: Chromium through Playwright (tests/browser/conftest.py)
+# and the e-mail channel's Dovecot IMAP and aiosmtpd SMTP (tests/mail/conftest.py).
+from tests.browser.conftest import browser, new_page, page  # noqa: F401
+from tests.mail.conftest import dovecot, smtp_sink  # noqa: F401
+
 
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):  # type: ignore[no-untyped-def]
     """The desk fixture creates a dozen users; PBKDF2 would spend seconds hashing demo passwords."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-# The real mail servers of the e-mail channel's tests (Dovecot IMAP, aiosmtpd SMTP).
-from tests.mail.conftest import dovecot, smtp_sink  # noqa: E402, F401

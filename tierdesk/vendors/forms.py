@@ -20,6 +20,8 @@ def quote_choices(entries: list[Entry]) -> list[tuple[int, str]]:
             who = e.author_user.get_full_name() or e.author_user.username
         elif e.author_contact:
             who = e.author_contact.name or e.author_contact.email
+        elif e.data.get("vendor"):
+            who = str(e.data["vendor"])
         when = timezone.localtime(e.created_at).strftime("%d.%m %H:%M")
         text = " ".join(e.body_text.split())[:90]
         choices.append((e.pk, f"{e.get_kind_display()} · {who} · {when}: {text}"))
