@@ -53,6 +53,7 @@ log = logging.getLogger(__name__)
 
 ACK_LIMIT_PER_HOUR = 5  # acknowledgements to one sender per hour; more is a loop or a storm
 _CYRILLIC = re.compile(r"[а-яё]", re.I)
+_OUR_MESSAGE_ID = re.compile(r"^<td\.[0-9a-f]{32}@")  # outbound.make_message_id
 
 
 class TemporaryFailure(Exception):
@@ -86,14 +87,12 @@ def import_message(
         raise TemporaryFailure(f"cannot store the raw message: {exc}") from exc
     try:
         message_id = read_message_id(raw)
-        key = dedupe_key(message_id, sha256)
-        existing = InboundMessage.objects.filter(dedupe_key=key).first()
-        if existing is not None and existing.state != InboundState.RECEIVED:
-            return ImportResult(existing, duplicate=True)
-        row = existing or InboundMessage(
+        # no look-up first: the unique key decides inside the transaction (one query less
+        # per message, and two importers racing for one message cannot both win)
+        row = InboundMessage(
             mailbox=mailbox,
             source=source[:16],
-            dedupe_key=key,
+            dedupe_key=dedupe_key(message_id, sha256),
             message_id=message_id[:998],
             sha256=sha256,
             raw_path=rel,
@@ -185,9 +184,9 @@ def _record_unprocessable(
         existing = (
             InboundMessage.objects.select_for_update().filter(dedupe_key=row.dedupe_key).first()
         )
+        if existing is not None and existing.pk != row.pk:
+            return ImportResult(existing, duplicate=True)  # imported before (or meanwhile)
         target = existing or row
-        if existing is not None and existing.state == InboundState.PROCESSED:
-            return ImportResult(existing, duplicate=True)
         _fill_from_parsed(target, parsed)
         target.state = InboundState.UNPROCESSABLE
         target.error = error[:20000]
@@ -195,10 +194,7 @@ def _record_unprocessable(
         target.processed_at = clock.now()
         target.ticket = None
         target.entry = None
-        if target.pk is None:
-            target.save()
-        else:
-            target.save()
+        target.save()
     log.warning("inbound message %s is unprocessable: %s", target.pk, error.splitlines()[0])
     return ImportResult(target)
 
@@ -288,10 +284,16 @@ def _process(row: InboundMessage, parsed: ParsedMessage) -> None:
     _finish(row, InboundState.PROCESSED, outcome)
 
 
+_MUTABLE = [
+    "from_email", "subject", "message_id", "auto_reason", "problems", "state", "note", "error",
+    "routed_by", "ticket", "entry", "acknowledged", "processed_at",
+]  # fmt: skip
+
+
 def _finish(row: InboundMessage, state: str, note: str) -> None:
     row.state = state
     row.note = note[:500]
-    row.save()
+    row.save(update_fields=_MUTABLE)
 
 
 def _ticket_subject(parsed: ParsedMessage) -> str:
@@ -306,7 +308,10 @@ def _own_mail(parsed: ParsedMessage) -> str:
     """Why this is our own mail coming back (never a new ticket), or ""."""
     if parsed.from_email and parsed.from_email.lower() in our_addresses():
         return f"sent from our own address {parsed.from_email} (mail loop)"
-    if parsed.message_id and OutboundMessage.objects.filter(message_id=parsed.message_id).exists():
+    if (
+        _OUR_MESSAGE_ID.match(parsed.message_id)  # only our own format can be ours: no query
+        and OutboundMessage.objects.filter(message_id=parsed.message_id).exists()
+    ):
         return "a copy of a message tierdesk sent (mail loop)"
     return ""
 

@@ -72,6 +72,12 @@ class Mailbox(models.Model):
     def __str__(self) -> str:
         return f"{self.name} <{self.address}>"
 
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().save(*args, **kwargs)
+        from tierdesk.mail.outbound import forget_our_addresses
+
+        forget_our_addresses()  # loop protection must see a changed address at once
+
     @property
     def sender_address(self) -> str:
         return self.reply_from or self.address

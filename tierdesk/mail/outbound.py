@@ -83,15 +83,32 @@ def default_from_address(ticket: Ticket | None = None) -> str:
     return mailbox.sender_address
 
 
-def our_addresses() -> set[str]:
-    """Every address tierdesk sends from or receives at (lower case), for loop protection."""
+_OWN_CACHE: dict[str, tuple[float, frozenset[str]]] = {}
+OWN_CACHE_SECONDS = 30.0
+
+
+def our_addresses(*, fresh: bool = False) -> frozenset[str]:
+    """Every address tierdesk sends from or receives at (lower case), for loop protection.
+    Cached for half a minute per process: the importer asks for every message."""
+    import time
+
+    key = str(settings.DEFAULT_FROM_EMAIL)
+    cached = _OWN_CACHE.get(key)
+    if cached is not None and not fresh and time.monotonic() - cached[0] < OWN_CACHE_SECONDS:
+        return cached[1]
     found = {parseaddr(settings.DEFAULT_FROM_EMAIL)[1].lower()}
     for address, reply_from in Mailbox.objects.values_list("address", "reply_from"):
         found.add(address.lower())
         if reply_from:
             found.add(reply_from.lower())
     found.discard("")
-    return found
+    result = frozenset(found)
+    _OWN_CACHE[key] = (time.monotonic(), result)
+    return result
+
+
+def forget_our_addresses() -> None:
+    _OWN_CACHE.clear()
 
 
 def _clean_addresses(values: Iterable[str], *, field: str) -> list[str]:
@@ -148,10 +165,6 @@ def queue_mail(
     if reply_to:
         _clean_addresses([reply_to], field="reply_to")
     headers = {str(k): " ".join(str(v).split()) for k, v in (extra_headers or {}).items()}
-    if dedupe_key:
-        existing = OutboundMessage.objects.filter(dedupe_key=dedupe_key).first()
-        if existing is not None:
-            return existing
     row = OutboundMessage(
         message_id=make_message_id(sender),
         kind=kind,
