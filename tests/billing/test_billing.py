@@ -295,3 +295,28 @@ def test_statement_page_csv_and_pdf(may, client, django_assert_max_num_queries):
     assert client.get(f"/billing/statement/{desk.org.pk}/2026-13/").status_code == 302
     client.force_login(desk.agents[1])
     assert client.get(f"/billing/statement/{desk.org.pk}/2026-13/").status_code == 404
+
+
+def test_contract_beyond_its_tiers_without_paid_support_is_not_covered():
+    from tierdesk.contracts.entitlement import ContractFacts, Kind, decide
+
+    facts = ContractFacts(
+        id=1,
+        label="NW-1",
+        starts_on=dt.date(2026, 1, 1),
+        ends_on=None,
+        covered_up_to_level=1,
+        channels=[],
+        included_left_minutes=0,
+    )
+    common = {
+        "on": dt.date(2026, 5, 5),
+        "channel": "email",
+        "device": None,
+        "category_covered_by_warranty": True,
+        "contracts": [facts],
+    }
+    used_up = decide(tier_level=1, billing_allowed=False, **common)
+    assert used_up.kind == Kind.NOT_COVERED and "used up" in used_up.reason
+    assert decide(tier_level=2, billing_allowed=True, **common).kind == Kind.BILLABLE
+    assert decide(tier_level=2, billing_allowed=False, **common).kind == Kind.NOT_COVERED

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from tierdesk.billing import rules
@@ -63,6 +63,16 @@ def _approvals(ticket: Ticket, tier: Tier) -> tuple[bool, bool]:
     return customer, (ApprovalKind.OVERRIDE in kinds and not customer)
 
 
+def _has_been_at(ticket: Ticket, tier: Tier) -> bool:
+    from tierdesk.tickets.models import Escalation
+
+    return (
+        Escalation.objects.filter(ticket=ticket)
+        .filter(Q(from_tier=tier) | Q(to_tier=tier))
+        .exists()
+    )
+
+
 @transaction.atomic
 def log_time(
     *,
@@ -71,10 +81,12 @@ def log_time(
     minutes: int,
     note: str = "",
     work_date: dt.date | None = None,
+    tier: Tier | None = None,
 ) -> TimeEntry:
     """Record ``minutes`` of work on ``ticket`` by ``agent`` and decide who pays for them.
 
-    The entry keeps the ticket's tier and that tier's cost and billing rates at this moment.
+    The entry keeps the ticket's tier (or ``tier``, one the ticket has been at, for work logged
+    late) and that tier's cost and billing rates at this moment.
     Entitlement is decided for the work date and the ticket's tier; contract-covered minutes
     use the month's included hours first (the contract row is locked so two agents cannot
     both use the last included hour), the rest is billable. See :mod:`tierdesk.billing.rules`.
@@ -98,7 +110,10 @@ def log_time(
         raise InvalidTransition(
             f"Ticket {fresh.number} is {Status(fresh.status).label}; time is not logged on it."
         )
-    tier = fresh.tier
+    if tier is None:
+        tier = fresh.tier
+    elif tier.pk != fresh.tier_id and not _has_been_at(fresh, tier):
+        raise InvalidInput(f"Ticket {fresh.number} has never been at {tier}.", field="tier")
     decided = decide_entitlement(
         on=day,
         tier_level=tier.level,

@@ -117,6 +117,10 @@ def decide(
             and (best.covered_up_to_level or 0) >= tier_level
         ):
             why = f"Contract {best.label}: the included hours of {on:%Y-%m} are used up"
+        if not billing_allowed:
+            return Entitlement(
+                Kind.NOT_COVERED, f"{why}; paid support is not allowed", contract_id=best.id
+            )
         return Entitlement(Kind.BILLABLE, why, contract_id=best.id)
     if billing_allowed:
         return Entitlement(Kind.BILLABLE, "No warranty or valid contract: paid support")

@@ -357,3 +357,25 @@ def sync_clocks(*, ticket: Ticket, event: str, **context: Any) -> None:
         sync.retarget()
     sync.follow_status()
     sync.save()
+
+
+def attach_clocks(*, ticket: Ticket, started_at: dt.datetime) -> int:
+    """Start the clocks of an open ticket that has none — a policy configured after the ticket
+    was opened, or imported tickets — as if they had started at ``started_at``.
+
+    Returns the number of clocks started (0 when the ticket is closed, already has clocks or
+    no policy applies). Must run inside a transaction that holds the ticket's row lock.
+    """
+    if not ticket.is_open or SlaClock.objects.filter(ticket=ticket).exists():
+        return 0
+    with core_clock.as_of(started_at):
+        sync = _Sync(ticket)
+        policy = sync.policy
+        if policy is None:
+            return 0
+        if ticket.first_response_at is None:
+            sync.start(ClockKind.FIRST_RESPONSE, policy.first_response_minutes)
+        sync.start(ClockKind.RESOLUTION, policy.resolution_minutes)
+        sync.follow_status()
+        sync.save()
+    return len(sync.active)
