@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # serves the Swagger UI of /api/v1/docs locally (no CDN)
     # base and domain
     "tierdesk.core",
     "tierdesk.accounts",
