@@ -166,3 +166,16 @@ def test_one_error_format_outside_ninja_too(roles):  # type: ignore[no-untyped-d
     assert "GET" in problem["detail"] and response["Allow"]
     assert_problem(roles["l1"].get("/tickets", {"limit": 1000}), 422, "validation_failed")
     assert_problem(roles["l1"].get("/tickets", {"cursor": "garbage!"}), 422)
+
+
+def test_interactive_docs_are_served_locally_with_csrf(client):  # type: ignore[no-untyped-def]
+    page = client.get("/api/v1/docs")
+    assert page.status_code == 200
+    assert b'data-api-csrf="true"' in page.content  # "Try it out" works with the session
+    assert b"cdn.jsdelivr" not in page.content  # a self-hosted desk needs no CDN
+    schema = client.get("/api/v1/openapi.json").json()
+    assert schema["info"]["title"] == "tierdesk API"
+    assert (
+        "bearerAuth" in str(schema["components"]["securitySchemes"])
+        or schema["components"]["securitySchemes"]
+    )

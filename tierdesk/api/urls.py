@@ -8,12 +8,29 @@ every router leaves as RFC 9457 problem details (``tierdesk.api.problems``).
 from __future__ import annotations
 
 import importlib
+import json
 from typing import Any
 
+from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern, URLResolver, path, re_path
 from ninja import NinjaAPI
+from ninja.openapi.docs import Swagger, render_template
 
 from tierdesk.api import problems, views
+
+
+class SessionSwagger(Swagger):
+    """Swagger UI that sends the CSRF token, so "Try it out" works with the signed-in session
+    (the API's session auth checks CSRF on writes; see tierdesk.api.auth.SessionAuth)."""
+
+    def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs: Any) -> HttpResponse:
+        self.settings["url"] = self.get_openapi_url(api, kwargs)
+        context = {
+            "swagger_settings": json.dumps(self.settings, indent=1),
+            "api": api,
+            "add_csrf": True,
+        }
+        return render_template(request, self.template, self.template_cdn, context)
 
 
 class TierdeskAPI(NinjaAPI):
@@ -50,6 +67,7 @@ api = TierdeskAPI(
     urls_namespace="api",
     openapi_url="/openapi.json",
     docs_url="/docs",
+    docs=SessionSwagger(),
 )
 problems.install(api)
 
