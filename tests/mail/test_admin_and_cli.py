@@ -90,3 +90,24 @@ def test_pipe_to_an_unknown_mailbox_is_a_temporary_failure(mailbox, tmp_path, ca
         call_command("mail", "pipe", "--mailbox", "support", "--file", str(message))
     assert exit_info.value.code == 75
     assert InboundMessage.objects.count() == 0
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_pipe_works_on_demo_data(tmp_path, capsys, django_capture_on_commit_callbacks):
+    call_command("demo")
+    mailbox = Mailbox.objects.get(name="support")
+    states = sorted(InboundMessage.objects.values_list("state", flat=True))
+    assert states == ["ignored", "processed", "unprocessable"]
+    scanner = InboundMessage.objects.get(state="processed").ticket
+    assert scanner.requester.email == "anna@demo.example"
+    assert "Ошибка сканера" in scanner.entries.first().body_text  # windows-1251, readable
+    call_command("demo")  # idempotent
+    assert InboundMessage.objects.count() == 3
+    message = tmp_path / "m.eml"
+    message.write_bytes(build_mail(sender="anna@demo.example", message_id="<p@demo.example>"))
+    with pytest.raises(SystemExit) as exit_info, django_capture_on_commit_callbacks(execute=True):
+        call_command("mail", "pipe", "--mailbox", "support", "--file", str(message))
+    assert exit_info.value.code == 0
+    piped = InboundMessage.objects.get(message_id="<p@demo.example>")
+    assert piped.mailbox == mailbox and piped.ticket.requester.email == "anna@demo.example"
