@@ -175,7 +175,6 @@ def test_interactive_docs_are_served_locally_with_csrf(client):  # type: ignore[
     assert b"cdn.jsdelivr" not in page.content  # a self-hosted desk needs no CDN
     schema = client.get("/api/v1/openapi.json").json()
     assert schema["info"]["title"] == "tierdesk API"
-    assert (
-        "bearerAuth" in str(schema["components"]["securitySchemes"])
-        or schema["components"]["securitySchemes"]
-    )
+    schemes = schema["components"]["securitySchemes"]
+    assert schemes["TokenAuth"] == {"type": "http", "scheme": "bearer"}
+    assert schemes["SessionAuth"]["in"] == "cookie"
