@@ -111,3 +111,10 @@ def test_pipe_works_on_demo_data(tmp_path, capsys, django_capture_on_commit_call
     assert exit_info.value.code == 0
     piped = InboundMessage.objects.get(message_id="<p@demo.example>")
     assert piped.mailbox == mailbox and piped.ticket.requester.email == "anna@demo.example"
+
+
+@pytest.mark.django_db
+def test_admin_speaks_russian(admin_client):
+    page = admin_client.get("/admin/mail/", HTTP_ACCEPT_LANGUAGE="ru")
+    assert "Почтовые ящики" in page.content.decode()
+    assert "Входящие письма" in page.content.decode()
