@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 import time_machine
@@ -185,3 +186,56 @@ def test_queue_counts_in_the_side_bar(desk, client: Client) -> None:
     block = re.search(r'data-testid="queue-tier-1".*?<span class="count">(\d+)</span>', body, re.S)
     assert block is not None and block.group(1) == "3"
     assert Ticket.objects.count() == 3
+
+
+@pytest.mark.django_db
+def test_sla_filters_column_and_sort(desk, client: Client) -> None:
+    from tierdesk.sla.models import SlaPolicy
+
+    # 24x7 (no calendar): first response within 60 min for P3, 30 min for P2
+    SlaPolicy.objects.create(plan=desk.plan, priority=3, first_response_minutes=60)
+    SlaPolicy.objects.create(plan=desk.plan, priority=2, first_response_minutes=30)
+    # within the desk's contract (it runs around today)
+    start = dt.datetime.now(dt.UTC).replace(hour=9, minute=0, second=0, microsecond=0)
+    with time_machine.travel(start, tick=False) as traveller:
+        late = desk.ticket(subject="Late one")  # P3, due 10:00
+        traveller.shift(dt.timedelta(minutes=50))
+        soon = desk.ticket(subject="Soon one", impact=1, urgency=3)  # P2, due 10:20
+        answered = desk.ticket(subject="Answered one")  # due 10:50, then answered
+        lifecycle.reply(ticket=answered, actor=desk.agents[1], body="On it")
+        traveller.shift(dt.timedelta(minutes=15))  # now 10:05
+        client.force_login(desk.agents[1])
+        url = "/agent/queues/tier-1/"
+        assert _numbers(client.get(url, {"sla": "breached"})) == [late.number]
+        assert _numbers(client.get(url, {"sla": "soon"})) == [soon.number]
+        # SLA sort: earliest due first; tickets with no running clock last
+        assert _numbers(client.get("/agent/queues/team/", {"sort": "sla"})) == [
+            late.number,
+            soon.number,
+            answered.number,
+        ]
+        # keyset pages over the SLA order (tickets without a due time included)
+        import tierdesk.agent.selectors as sel
+
+        old, sel.QUEUE_PAGE_SIZE = sel.QUEUE_PAGE_SIZE, 1
+        try:
+            seen = []
+            response = client.get("/agent/queues/team/", {"sort": "sla"})
+            while True:
+                seen += _numbers(response)
+                link = _link(response, "after")
+                if link is None:
+                    break
+                response = client.get(link)
+            assert seen == [late.number, soon.number, answered.number]
+        finally:
+            sel.QUEUE_PAGE_SIZE = old
+        body = client.get(url).content.decode()
+        row = re.search(rf'data-ticket="{late.number}".*?</tr>', body, re.S)
+        assert row and "badge-danger" in row.group(0)  # overdue
+        row = re.search(rf'data-ticket="{soon.number}".*?</tr>', body, re.S)
+        assert row and "badge-warning" in row.group(0)  # due within 2 h
+        # the ticket page shows the clocks
+        page = client.get(f"/agent/tickets/{late.pk}/").content.decode()
+        sla = re.search(r'data-testid="sla".*?</div>', page, re.S)
+        assert sla and "badge-danger" in sla.group(0)

@@ -8,15 +8,18 @@ supervisors) and ``search`` (any ticket by number, subject or contact, every age
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import re
 from typing import TYPE_CHECKING, Any
 
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import DateTimeField, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from tierdesk.agent.keyset import Sort
+from tierdesk.sla import selectors as sla
 from tierdesk.tickets.models import OPEN_STATUSES, Entitlement, Priority, Status, Ticket
 
 if TYPE_CHECKING:
@@ -32,8 +35,11 @@ SORTS: dict[str, Sort] = {
         Sort("created", "created_at", False),
         Sort("priority", "priority", False),
         Sort("-priority", "priority", True),
+        Sort("sla", "sla_key", False),
     )
 }
+# Tickets without a running SLA clock sort after every due time.
+NO_DUE = dt.datetime(9999, 12, 31, tzinfo=dt.UTC)
 DEFAULT_SORT = "-updated"
 SORT_LABELS = {
     "-updated": _("Recently updated"),
@@ -42,6 +48,7 @@ SORT_LABELS = {
     "created": _("Oldest"),
     "priority": _("Priority: highest first"),
     "-priority": _("Priority: lowest first"),
+    "sla": _("SLA: due first"),
 }
 
 NUMBER_RE = re.compile(r"^\s*(?:[A-Za-z]{1,6}-)?0*(\d{1,12})\s*$")
@@ -119,7 +126,7 @@ class QueueFilterForm(forms.Form):
     q = forms.CharField(
         label=pgettext_lazy("queue filter", "Search"), required=False, max_length=200
     )
-    status = forms.ChoiceField(label=_("Status"), required=False)
+    status = forms.ChoiceField(label=pgettext_lazy("ticket", "Status"), required=False)
     priority = forms.TypedChoiceField(
         label=_("Priority"), required=False, coerce=int, empty_value=None
     )
@@ -140,7 +147,6 @@ class QueueFilterForm(forms.Form):
         categories: list[tuple[int, str]],
         organizations: list[tuple[int, str]],
         include_closed: bool,
-        sla_available: bool,
     ) -> None:
         super().__init__(data)
         statuses = Status.choices if include_closed else [(s.value, s.label) for s in OPEN_STATUSES]
@@ -150,14 +156,11 @@ class QueueFilterForm(forms.Form):
         self.fields["organization"].choices = [("", _("Any")), *organizations]  # type: ignore[attr-defined]
         self.fields["entitlement"].choices = [("", _("Any")), *Entitlement.choices]  # type: ignore[attr-defined]
         self.fields["sort"].choices = list(SORT_LABELS.items())  # type: ignore[attr-defined]
-        if sla_available:
-            self.fields["sla"].choices = [  # type: ignore[attr-defined]
-                ("", _("Any")),
-                ("soon", _("Due soon")),
-                ("breached", _("Breached")),
-            ]
-        else:
-            del self.fields["sla"]
+        self.fields["sla"].choices = [  # type: ignore[attr-defined]
+            ("", _("Any")),
+            ("soon", _("Due within 2 hours")),
+            ("breached", _("Breached")),
+        ]
 
     def apply(self, qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
         data = self.cleaned_data
@@ -173,6 +176,14 @@ class QueueFilterForm(forms.Form):
             qs = qs.filter(organization_id=data["organization"])
         if data.get("entitlement"):
             qs = qs.filter(entitlement=data["entitlement"])
+        if data.get("sla") == "soon":
+            qs = sla.due_soon(qs)
+        elif data.get("sla") == "breached":
+            qs = sla.breached(qs)
+        if (data.get("sort") or DEFAULT_SORT) == "sla":
+            qs = sla.with_next_due(qs).annotate(
+                sla_key=Coalesce("sla_next_due", Value(NO_DUE, output_field=DateTimeField()))
+            )
         return qs
 
     def chosen_sort(self) -> Sort:

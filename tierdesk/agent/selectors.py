@@ -20,6 +20,7 @@ from tierdesk.customers.models import Organization
 from tierdesk.kb.models import Article
 from tierdesk.kb.selectors import search_articles
 from tierdesk.notifications.models import Notification
+from tierdesk.sla import selectors as sla_selectors
 from tierdesk.tickets.models import (
     OPEN_STATUSES,
     Attachment,
@@ -113,6 +114,13 @@ def queue_rows(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
     )
 
 
+def sla_due_for(tickets: list[Ticket]) -> dict[int, dt.datetime]:
+    """The earliest running SLA due time of each ticket on a queue page (one query)."""
+    if not tickets:
+        return {}
+    return sla_selectors.next_due_by_ticket([t.pk for t in tickets])
+
+
 # ---------------------------------------------------------------- ticket page
 
 
@@ -145,6 +153,7 @@ class TicketPage:
     tier_agents: list[User]
     minutes_logged: int
     warranty_active: bool | None
+    sla_clocks: list[sla_selectors.ClockRow]
 
 
 # Audit actions shown as compact lines on the timeline; the others already have an entry
@@ -251,6 +260,7 @@ def ticket_page(*, ticket: Ticket) -> TicketPage:
         tier_agents=tier_agents,
         minutes_logged=minutes,
         warranty_active=warranty,
+        sla_clocks=sla_selectors.clocks_for_ticket(ticket),
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import template
@@ -126,3 +127,60 @@ def ago(value: Any) -> str:
     if not value:
         return ""
     return timesince(value, depth=1)
+
+
+@register.filter
+def duration(value: dt.timedelta | None) -> str:
+    """A business-time span as "2 d 3 h", "1 h 20 min" or "5 min" (sign dropped)."""
+    if value is None:
+        return ""
+    seconds = abs(int(value.total_seconds()))
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes = rest // 60
+    if days:
+        return _("%(d)d d %(h)d h") % {"d": days, "h": hours}
+    if hours:
+        return _("%(h)d h %(m)d min") % {"h": hours, "m": minutes}
+    return _("%(m)d min") % {"m": minutes}
+
+
+@register.simple_tag
+def sla_due_badge(due: dt.datetime | None, now: dt.datetime) -> str:
+    """The queue's SLA column: time left until the earliest running target, or overdue."""
+    if due is None:
+        return ""
+    left = due - now
+    if left < dt.timedelta(0):
+        return format_html(
+            '<span class="badge badge-danger sla-chip" title="{}">{}</span>',
+            _("SLA breached"),
+            _("overdue %(t)s") % {"t": duration(left)},
+        )
+    tone = "badge-warning" if left <= dt.timedelta(hours=2) else "badge-outline"
+    return format_html(
+        '<span class="badge {} sla-chip" title="{}">{}</span>',
+        tone,
+        _("Next SLA target"),
+        _("in %(t)s") % {"t": duration(left)},
+    )
+
+
+SLA_TONES = {
+    "breached": "badge-danger",
+    "warning": "badge-warning",
+    "running": "badge-info",
+    "paused": "badge-outline",
+    "met": "badge-success",
+    "cancelled": "badge-outline",
+}
+
+
+@register.filter
+def sla_tone(outcome: str) -> str:
+    return SLA_TONES.get(outcome, "")
+
+
+@register.filter
+def get_item(mapping: dict[Any, Any], key: Any) -> Any:
+    return mapping.get(key) if mapping else None

@@ -13,6 +13,7 @@ from django.utils.translation import get_language
 from tierdesk.agent import queues, selectors
 from tierdesk.agent.access import staff_required
 from tierdesk.agent.keyset import paginate
+from tierdesk.core import clock
 from tierdesk.core.errors import InvalidInput
 
 REFRESH_SECONDS = 30
@@ -48,7 +49,6 @@ def queue(request: HttpRequest, key: str) -> HttpResponse:
         categories=choices["categories"],
         organizations=choices["organizations"],
         include_closed=kind == "search",
-        sla_available=False,
     )
     team_ids = selectors.user_team_ids(user)
     page = None
@@ -81,6 +81,8 @@ def queue(request: HttpRequest, key: str) -> HttpResponse:
         "form": form,
         "page": page,
         "error": error,
+        "sla_due": selectors.sla_due_for(page.rows) if page else {},
+        "now": clock.now(),
         "tier_queues": [
             {
                 "tier": t,
@@ -103,7 +105,7 @@ def queue(request: HttpRequest, key: str) -> HttpResponse:
 def _has_filters(form: queues.QueueFilterForm) -> bool:
     return any(
         form.cleaned_data.get(name)
-        for name in ("status", "priority", "category", "organization", "entitlement")
+        for name in ("status", "priority", "category", "organization", "entitlement", "sla")
     )
 
 
