@@ -148,3 +148,16 @@ def test_postgres_uses_gin_index(corpus):
         )
         plan = "\n".join(r[0] for r in cursor.fetchall())
     assert "kb_article_fts_gin" in plan, plan
+
+
+def test_long_descriptions_need_several_matching_words(corpus):
+    laptop = article(
+        "Ноутбук не включается", symptoms="Индикатор питания мигает три раза.", resolution="..."
+    )
+    found = search_articles(
+        "Принтер не печатает: с утра задания висят в очереди, горит оранжевый индикатор",
+        prefix=True,
+    )
+    assert found[0] == corpus["printer"]
+    assert laptop not in found  # shares only «индикатор»
+    assert laptop in search_articles("индикатор мигает")

@@ -42,7 +42,10 @@ def index(request: HttpRequest) -> HttpResponse:
             "params": params,
             "moderator": moderator,
             "can_post": services.can_post(request.user),  # type: ignore[arg-type]
-            "categories": Category.objects.filter(is_active=True).order_by("name"),
+            "categories": sorted(
+                Category.objects.filter(is_active=True),
+                key=lambda c: c.display_name(translation.get_language() or "ru").lower(),
+            ),
         },
     )
 

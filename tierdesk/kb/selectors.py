@@ -55,13 +55,49 @@ def search_articles(
         return []
     base = _base(language=language, include_internal=include_internal, category=category)
     ids = search.ranked_ids(base, terms, mode="AND", prefix=prefix, limit=limit)
-    if len(ids) < limit and len(terms) > 1:
-        more = search.ranked_ids(base, terms, mode="OR", prefix=prefix, limit=limit)
-        ids += [i for i in more if i not in ids][: limit - len(ids)]
-    if not ids:
-        return []
-    found = Article.objects.prefetch_related("categories").in_bulk(ids)
-    return [found[i] for i in ids if i in found]
+    found = dict(Article.objects.prefetch_related("categories").in_bulk(ids))
+    result = [found[i] for i in ids if i in found]
+    if len(result) < limit and len(terms) > 1:
+        more = [
+            i
+            for i in search.ranked_ids(base, terms, mode="OR", prefix=prefix, limit=limit * 3)
+            if i not in found
+        ]
+        candidates = Article.objects.prefetch_related("categories").in_bulk(more)
+        needed = min_matching_terms(len(terms))
+        scored = []
+        for position, pk in enumerate(more):
+            article = candidates.get(pk)
+            if article is None:
+                continue
+            covered = matching_terms(article, terms, prefix=prefix)
+            if covered >= needed:
+                scored.append((-covered, position, article))
+        result += [article for _, _, article in sorted(scored, key=lambda x: x[:2])]
+    return result[:limit]
+
+
+def min_matching_terms(count: int) -> int:
+    """How many of the query's words an article must contain to be offered at all: any one
+    of up to three words, then about a third of them (a long description that shares only
+    "индикатор" with an article is not about that article)."""
+    return max(1, min(4, round(count * 0.3)))
+
+
+def matching_terms(article: Article, terms: list[str], *, prefix: bool = False) -> int:
+    """How many query words occur in the article (by stem; the last one as a prefix)."""
+    text = " ".join(
+        (article.title, article.symptoms, article.cause, article.resolution, article.products)
+    )
+    stems = set(stemming.stem_text(text).split())
+    count = 0
+    for index, term in enumerate(terms):
+        stem = stemming.stem(term)
+        if stem in stems or (
+            prefix and index == len(terms) - 1 and any(s.startswith(stem) for s in stems)
+        ):
+            count += 1
+    return count
 
 
 def visible_articles(*, include_internal: bool = False) -> QuerySet[Article]:

@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -35,12 +36,13 @@ def _is_agent(request: HttpRequest) -> bool:
 
 def _categories_with_counts(include_internal: bool) -> list[Category]:
     visible = selectors.visible_articles(include_internal=include_internal)
-    return list(
+    found = list(
         Category.objects.filter(is_active=True)
         .annotate(n=Count("articles", filter=Q(articles__in=visible), distinct=True))
         .filter(n__gt=0)
-        .order_by("name")
     )
+    language = translation.get_language() or "ru"
+    return sorted(found, key=lambda c: c.display_name(language).lower())
 
 
 @require_GET
