@@ -2,9 +2,6 @@ from __future__ import annotations
 
 import pytest
 
-# Real Chromium through Playwright (tests/browser/conftest.py).
-from tests.browser.conftest import browser, new_page, page  # noqa: F401
-
 
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):  # type: ignore[no-untyped-def]

@@ -2,9 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-# Real servers of other apps' tests: Chromium through Playwright (tests/browser/conftest.py)
-# and the e-mail channel's Dovecot IMAP and aiosmtpd SMTP (tests/mail/conftest.py).
-from tests.browser.conftest import browser, new_page, page  # noqa: F401
+# The e-mail channel's real test servers: Dovecot IMAP and aiosmtpd SMTP (tests/mail/).
 from tests.mail.conftest import dovecot, smtp_sink  # noqa: F401
 
 

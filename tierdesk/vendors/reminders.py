@@ -39,7 +39,7 @@ def remind_overdue(*, now: dt.datetime | None = None) -> int:
     for pk in overdue_cases(now):
         with transaction.atomic():
             case = (
-                VendorCase.objects.select_for_update()
+                VendorCase.objects.select_for_update(of=("self",))
                 .select_related("ticket", "vendor", "opened_by")
                 .get(pk=pk)
             )

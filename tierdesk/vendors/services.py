@@ -156,7 +156,7 @@ def open_vendor_case(
 
 def _lock_case(case: VendorCase) -> VendorCase:
     return (
-        VendorCase.objects.select_for_update()
+        VendorCase.objects.select_for_update(of=("self",))
         .select_related("ticket", "vendor", "ticket__tier")
         .get(pk=case.pk)
     )

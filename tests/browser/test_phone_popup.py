@@ -3,7 +3,7 @@ CTI events over HTTP: the PBX reports an inbound call for l1, the pop-up appears
 workspace with the caller, his organisation and open ticket; l1 files the call as a ticket;
 the hangup makes the pop-up go away. l2, not rung, never sees it.
 
-Set TIERDESK_SCREENSHOTS=1 to write docs/screenshots/phone-popup.png.
+Set TIERDESK_SCREENSHOTS=1 to write docs/screenshots/phone-popup.png (owned by the phone app).
 """
 
 from __future__ import annotations
