@@ -35,6 +35,7 @@ def test_admin_lists_and_reprocesses_unprocessable_mail(admin_client, deliver, m
         "/admin/mail/inboundmessage/",
         {"action": "reprocess_messages", "_selected_action": [broken.pk]},
         follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
     )
     assert b"still unprocessable" in response.content
     for url in ("/admin/mail/mailbox/", f"/admin/mail/mailbox/{mailbox.pk}/change/"):
