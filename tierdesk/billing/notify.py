@@ -70,13 +70,11 @@ def quote_decided(*, quote_id: int) -> str:
     if quote is None or quote.status not in (QuoteStatus.APPROVED, QuoteStatus.DECLINED):
         return "undecided"
     users = [u for u in (quote.created_by, quote.ticket.assignee) if u is not None]
-    verb = _("approved") if quote.status == QuoteStatus.APPROVED else _("declined")
-    text = _("%(number)s: the customer %(verb)s the quote of %(amount)s %(currency)s") % {
-        "number": quote.ticket.number,
-        "verb": verb,
-        "amount": quote.amount,
-        "currency": quote.currency,
-    }
+    values = {"number": quote.ticket.number, "amount": quote.amount, "currency": quote.currency}
+    if quote.status == QuoteStatus.APPROVED:
+        text = _("%(number)s: the customer approved the quote of %(amount)s %(currency)s") % values
+    else:
+        text = _("%(number)s: the customer declined the quote of %(amount)s %(currency)s") % values
     notify_users(users=users, kind=f"quote_{quote.status}", text=text, ticket=quote.ticket)
     return "notified"
 

@@ -258,7 +258,7 @@ def _lock_pending(quote: Quote) -> Quote:
     _expire_if_due(locked, clock.now())
     if locked.status != QuoteStatus.PENDING:
         raise InvalidTransition(
-            f"This quote is already {QuoteStatus(locked.status).label.lower()}.",
+            f"This quote is already {locked.status}.",
             status=locked.status,
         )
     return locked

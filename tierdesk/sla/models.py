@@ -13,6 +13,13 @@ def default_week() -> dict[str, list[list[str]]]:
     return {str(d): [["09:00", "18:00"]] for d in range(5)}
 
 
+def default_holiday_country() -> str:
+    """``TIERDESK["HOLIDAY_COUNTRY"]`` (env ``TIERDESK_HOLIDAY_COUNTRY``, default RU)."""
+    from django.conf import settings
+
+    return str(getattr(settings, "TIERDESK", {}).get("HOLIDAY_COUNTRY", "RU"))
+
+
 def validate_week(value: object) -> None:
     from tierdesk.sla.businesstime import CalendarError, parse_week
 
@@ -50,7 +57,10 @@ class BusinessCalendar(models.Model):
         _("weekly working hours"), default=default_week, blank=True, validators=[validate_week]
     )
     holiday_country = models.CharField(
-        _("public holidays of country"), max_length=8, blank=True, default="RU"
+        _("public holidays of country"),
+        max_length=8,
+        blank=True,
+        default=default_holiday_country,
     )
 
     class Meta:
@@ -129,7 +139,9 @@ class SlaPolicy(models.Model):
     resolution_minutes = models.PositiveIntegerField(
         _("resolution, business minutes"), null=True, blank=True
     )
-    warning_percent = models.PositiveSmallIntegerField(_("warn at % of the target"), default=80)
+    warning_percent = models.PositiveSmallIntegerField(
+        _("warn at this percentage of the target"), default=80
+    )
     escalation_grace_minutes = models.PositiveIntegerField(
         _("auto-escalate this many business minutes after a response breach"),
         null=True,
