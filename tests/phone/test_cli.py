@@ -70,3 +70,21 @@ def test_console_script_help():  # type: ignore[no-untyped-def]
         env={**os.environ, "TIERDESK_LOG_LEVEL": "WARNING"},
     )
     assert "token create NAME" in done.stdout.replace("\n", " ").replace("  ", " ")
+
+
+@pytest.mark.django_db
+def test_admin_creates_an_integration_and_shows_the_token_once(admin_client, client):  # type: ignore[no-untyped-def]
+    r = admin_client.post(
+        "/admin/phone/ctiintegration/add/", {"name": "FreePBX", "is_active": "on"}, follow=True
+    )
+    assert r.status_code == 200
+    integration = CtiIntegration.objects.get(name="FreePBX")
+    text = r.content.decode()
+    marker = "/api/v1/cti/"
+    token = text.split(marker, 1)[1].split("<", 1)[0].split()[0].strip()
+    assert token.startswith(integration.token_prefix) and len(token) >= 40
+    payload = json.dumps({"event": "answer", "callId": "a"})
+    assert client.post(f"/api/v1/cti/{token}", payload, "application/json").status_code == 200
+    # the change page never shows the token again
+    page = admin_client.get(f"/admin/phone/ctiintegration/{integration.pk}/change/")
+    assert token not in page.content.decode()
