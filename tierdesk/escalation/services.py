@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from tierdesk.accounts.models import Role, User
 from tierdesk.core import clock as core_clock
+from tierdesk.core.errors import DomainError
 from tierdesk.escalation.models import AlertKind, SlaAlert
 from tierdesk.notifications.services import notify_users
 from tierdesk.sla.models import ClockKind, ClockState, SlaClock
@@ -169,16 +170,22 @@ def notify_breach(*, clock_id: int) -> str:
 
 
 def _handoff(ticket: Ticket, clk: SlaClock) -> lifecycle.Handoff:
+    """The hand-off of an automatic escalation, in the desk's language."""
     last = ticket.entries.filter(kind=EntryKind.CUSTOMER_MESSAGE).order_by("-created_at").first()
     data = "; ".join(f"{k}: {v}" for k, v in (ticket.intake_data or {}).items() if v)
+    with translation.override(settings.LANGUAGE_CODE):
+        diagnostics = _(
+            "Automatic escalation: the target “%(clock)s” of %(tier)s was due at %(due)s and "
+            "stayed breached past the grace period."
+        ) % {"clock": _clock_text(clk), "tier": ticket.tier, "due": _local(clk.due_at)}
+        tried = _("See the ticket's timeline: nobody at %(tier)s answered in time.") % {
+            "tier": ticket.tier
+        }
     return lifecycle.Handoff(
         problem=f"{ticket.subject}\n\n{(last.body_text if last else '')[:2000]}".strip(),
         data_collected=data,
-        diagnostics=(
-            f"Automatic escalation: the {_clock_text(clk)} target of {ticket.tier} was due at "
-            f"{_local(clk.due_at)} and stayed breached past the grace period."
-        ),
-        tried="See the ticket's timeline.",
+        diagnostics=diagnostics,
+        tried=tried,
     )
 
 
@@ -219,20 +226,24 @@ def auto_escalate(*, clock_id: int) -> str:
             if upper is None:
                 alert.outcome = f"{ticket.tier} is the top tier: nothing to escalate to"
             else:
-                esc = lifecycle.escalate(
-                    ticket=ticket,
-                    actor=None,
-                    to_tier=upper,
-                    to_team=_team_at(upper, ticket),
-                    handoff=_handoff(ticket, clk),
-                    reason=f"SLA breach: {_clock_text(clk)}",
-                    kind=EscalationKind.AUTO_SLA,
-                )
-                alert.escalation = esc
-                alert.outcome = f"escalated to {upper}"
+                try:
+                    esc = lifecycle.escalate(
+                        ticket=ticket,
+                        actor=None,
+                        to_tier=upper,
+                        to_team=_team_at(upper, ticket),
+                        handoff=_handoff(ticket, clk),
+                        reason=f"SLA breach: {_clock_text(clk)}",
+                        kind=EscalationKind.AUTO_SLA,
+                    )
+                except DomainError as exc:  # recorded and told to the supervisor, not retried
+                    alert.outcome = f"not escalated: {exc.message}"[:300]
+                else:
+                    alert.escalation = esc
+                    alert.outcome = f"escalated to {upper}"
         alert.save(update_fields=["escalation", "outcome"])
         outcome = alert.outcome
-        if alert.escalation_id is None and "top tier" in outcome:
+        if alert.escalation_id is None and ("top tier" in outcome or "not escalated:" in outcome):
             users = supervisors_for(ticket)
             transaction.on_commit(
                 lambda: notify_users(

@@ -1,0 +1,1 @@
+from tests.sla.conftest import office  # noqa: F401  (shared fixture)
