@@ -272,7 +272,7 @@ class SlaClock(models.Model):
     generation = models.PositiveIntegerField(default=1)
 
     class Meta:
-        ordering = ["ticket", "started_at", "pk"]
+        ordering = ["ticket_id", "started_at", "pk"]  # no join with tickets to sort
         verbose_name = _("SLA clock")
         verbose_name_plural = _("SLA clocks")
         indexes = [

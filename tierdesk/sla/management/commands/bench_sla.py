@@ -30,7 +30,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
-from django.test.utils import override_settings
+from django.test.utils import CaptureQueriesContext, override_settings
 
 from tierdesk.accounts.models import Role, User
 from tierdesk.core import clock as core_clock
@@ -90,7 +90,7 @@ class Command(BaseCommand):
         for r in results:
             self.stdout.write(
                 f"| {r['size']:,} | {_ms(r['find'])} | {_ms(r['pass'])} | "
-                f"{_ms(r['pass'] / r['handled'])} | "
+                f"{_ms(r['pass'] / r['handled'])} | {r['queries']:.1f} | "
                 f"{_ms(r['scan']) if r['scan'] is not None else '—'} |"
             )
 
@@ -196,8 +196,9 @@ class Command(BaseCommand):
             cursor.execute(f"ANALYZE {table}")
             cursor.execute(f"ANALYZE {tickets}")
 
-    def _make_due(self, count: int, size: int) -> None:
-        """``count`` bench clocks, spread over the whole table, fall due a minute ago."""
+    def _make_due(self, count: int, size: int, round_no: int) -> None:
+        """``count`` bench clocks, spread over the whole table, fall due a minute ago (each
+        round takes other clocks: those whose id leaves the remainder ``round_no``)."""
         step = max(1, size // (count * 2))
         moment = core_clock.now() - dt.timedelta(minutes=1)
         table = SlaClock._meta.db_table
@@ -205,8 +206,8 @@ class Command(BaseCommand):
             cursor.execute(
                 f"SELECT c.id FROM {table} c JOIN {Ticket._meta.db_table} t ON t.id = c.ticket_id "
                 "WHERE t.number LIKE %s AND c.state = %s AND c.breached_at IS NULL "
-                "AND (c.id %% %s) = 0 LIMIT %s",
-                [f"{PREFIX}%", ClockState.RUNNING, step, count],
+                "AND (c.id %% %s) = %s LIMIT %s",
+                [f"{PREFIX}%", ClockState.RUNNING, step, round_no % step, count],
             )
             ids = [row[0] for row in cursor.fetchall()]
         SlaClock.objects.filter(pk__in=ids).update(due_at=moment, next_check_at=moment)
@@ -218,8 +219,8 @@ class Command(BaseCommand):
         self.stdout.write(f"\n{size:,} open tickets (inserted in {grew:.1f} s)")
         finds, passes = [], []
         handled = 0
-        for _ in range(max(1, rounds)):
-            self._make_due(due, size)
+        for round_no in range(max(1, rounds)):
+            self._make_due(due, size, round_no)
             now = core_clock.now()
             timings = []
             for _ in range(5):
@@ -227,13 +228,16 @@ class Command(BaseCommand):
                 found = checks.due_clock_ids(now=now, limit=due)
                 timings.append(time.perf_counter() - started)
             finds.append(statistics.median(timings))
-            started = time.perf_counter()
-            outcomes = checks.reconcile(limit=due)
-            passes.append(time.perf_counter() - started)
+            with CaptureQueriesContext(connection) as queries:
+                started = time.perf_counter()
+                outcomes = checks.reconcile(limit=due)
+                passes.append(time.perf_counter() - started)
             handled = sum(1 for o in outcomes if o.events)
+            per_clock_queries = len(queries) / max(handled, 1)
             self.stdout.write(
                 f"  round: found {len(found)} due in {_ms(finds[-1])}; pass over {handled} "
-                f"clocks {_ms(passes[-1])} ({_ms(passes[-1] / max(handled, 1))} per clock)"
+                f"clocks {_ms(passes[-1])} ({_ms(passes[-1] / max(handled, 1))} per clock, "
+                f"{per_clock_queries:.1f} queries per clock)"
             )
         self._plan(core_clock.now(), due)
         scanned = None
@@ -252,6 +256,7 @@ class Command(BaseCommand):
             "find": statistics.median(finds),
             "pass": statistics.median(passes),
             "handled": max(handled, 1),
+            "queries": per_clock_queries,
             "scan": scanned,
         }
 
