@@ -1,15 +1,15 @@
-"""Writes for the phone channel: CTI integrations and their events, manual call logging,
-tickets from calls, the call-back queue. Ticket changes go through ``tickets.lifecycle``."""
+"""Writes for the phone channel: manual call logging, tickets from calls, the call-back queue.
+Ticket changes go through ``tickets.lifecycle``. Integrations and tokens live in
+``phone.integrations``, CTI events in ``phone.recording``; both are re-exported here so
+adapters have one module to call."""
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import secrets
 import uuid
 from typing import TYPE_CHECKING
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -17,17 +17,22 @@ from tierdesk.core import clock
 from tierdesk.core.errors import InvalidInput, InvalidTransition, NotPermitted
 from tierdesk.customers.services import normalize_phone
 from tierdesk.phone import selectors
-from tierdesk.phone.cti import CtiEvent
+from tierdesk.phone.integrations import (
+    assign_token,
+    authenticate,
+    create_integration,
+    hash_token,
+    set_new_token,
+)
 from tierdesk.phone.models import (
-    MISSED_CAUSES,
     Call,
     Callback,
     CallState,
-    CtiIntegration,
     Direction,
     Source,
 )
-from tierdesk.phone.numbers import display, to_e164
+from tierdesk.phone.numbers import display
+from tierdesk.phone.recording import record_cti_event
 from tierdesk.tickets import lifecycle, permissions
 from tierdesk.tickets.models import Entry, EntryKind, Ticket
 
@@ -35,190 +40,6 @@ if TYPE_CHECKING:
     from tierdesk.accounts.models import User
     from tierdesk.categories.models import Category
     from tierdesk.customers.models import Contact
-
-
-# ---------------------------------------------------------------- integrations and tokens
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-def create_integration(*, name: str) -> tuple[CtiIntegration, str]:
-    """A new telephony integration and its token (returned once; only its hash is kept)."""
-    name = " ".join((name or "").split())
-    if not name:
-        raise InvalidInput("The integration needs a name.", field="name")
-    if len(name) > 100:
-        raise InvalidInput("The name is longer than 100 characters.", field="name")
-    if CtiIntegration.objects.filter(name__iexact=name).exists():
-        raise InvalidInput(f"A telephony integration named {name!r} exists already.", field="name")
-    integration = CtiIntegration(name=name)
-    token = assign_token(integration)
-    integration.save()
-    return integration, token
-
-
-def assign_token(integration: CtiIntegration) -> str:
-    """Give the (saved or unsaved) integration a fresh token; the caller saves it."""
-    token = secrets.token_urlsafe(32)
-    integration.token_hash = hash_token(token)
-    integration.token_prefix = token[:8]
-    return token
-
-
-def set_new_token(*, integration: CtiIntegration) -> str:
-    """Replace the integration's token (the old one stops working at once)."""
-    token = assign_token(integration)
-    integration.save(update_fields=["token_hash", "token_prefix"])
-    return token
-
-
-def authenticate(token: str) -> CtiIntegration | None:
-    """The active integration owning ``token``, or None."""
-    token = (token or "").strip()
-    if not token or len(token) > 200:
-        return None
-    return CtiIntegration.objects.filter(token_hash=hash_token(token), is_active=True).first()
-
-
-# ---------------------------------------------------------------- CTI events
-
-
-def _locked_call(integration: CtiIntegration, event: CtiEvent) -> Call:
-    now = clock.now()
-    defaults = {
-        "source": Source.CTI,
-        "direction": event.direction,
-        "state": CallState.RINGING,
-        "started_at": now,
-    }
-    try:
-        with transaction.atomic():
-            call, _ = Call.objects.select_for_update().get_or_create(
-                integration=integration, call_id=event.call_id, defaults=defaults
-            )
-    except IntegrityError:  # a duplicate event created it in parallel
-        call = Call.objects.select_for_update().get(integration=integration, call_id=event.call_id)
-    return call
-
-
-@transaction.atomic
-def record_cti_event(*, integration: CtiIntegration, event: CtiEvent) -> Call:
-    """Merge one PBX event into its call. Events may come twice or out of order (a hangup
-    before the newCall): each fact is kept the first time it is learnt, so a repeated event
-    changes nothing and the order does not matter for the result."""
-    call = _locked_call(integration, event)
-    now = clock.now()
-    if event.direction and not call.direction:
-        call.direction = event.direction
-    if event.from_number and not call.from_number:
-        call.from_number = event.from_number
-    if event.to_number and not call.to_number:
-        call.to_number = event.to_number
-    if event.queue and not call.queue:
-        call.queue = event.queue
-    if event.users:
-        call.user_names = list(dict.fromkeys([*call.user_names, *event.users]))
-    if event.answering_number and not call.answering_number:
-        call.answering_number = event.answering_number
-
-    if event.event == "newCall":
-        call.started_at = min(call.started_at, now)
-    elif event.event == "answer" and call.answered_at is None:
-        call.answered_at = min(now, call.ended_at) if call.ended_at else now
-    elif event.event == "hangup":
-        if call.ended_at is None:
-            call.ended_at = now
-        if event.cause and not call.cause:
-            call.cause = event.cause
-    if call.answered_at and call.answered_at < call.started_at:
-        call.started_at = call.answered_at
-
-    _match_customer(call)
-    _match_agents(call, event)
-    call.state = (
-        CallState.ENDED
-        if call.ended_at
-        else CallState.ANSWERED
-        if call.answered_at
-        else CallState.RINGING
-    )
-    newly_missed = _update_callback(call)
-    call.event_count += 1
-    call.save()
-    CtiIntegration.objects.filter(pk=integration.pk).update(last_event_at=now)
-    if newly_missed:
-        _notify_missed(call)
-    return call
-
-
-def _match_customer(call: Call) -> None:
-    if not call.direction:
-        return
-    raw = call.from_number if call.direction == Direction.IN else call.to_number
-    number = to_e164(raw)
-    if number and number != call.customer_number:
-        call.customer_number = number
-    if call.contact_id is None and call.customer_number:
-        info = selectors.lookup_caller(call.customer_number, ticket_limit=0)
-        call.contact = info.contact
-        call.organization = info.organization
-
-
-def _match_agents(call: Call, event: CtiEvent) -> None:
-    if event.event == "answer" or (event.event == "hangup" and event.answering_number):
-        # The agent who picked up: answeringNumber first, else the named user.
-        agents = selectors.agents_named(event.users, number=event.answering_number)
-        if agents and call.agent_id is None:
-            call.agent = agents[0]
-        return
-    if event.event != "newCall":
-        return
-    agents = selectors.agents_named(event.users)
-    if not agents and event.queue:
-        from tierdesk.tiers.models import Team
-
-        team = Team.objects.filter(name__iexact=event.queue).first()
-        if team is not None:
-            agents = [u for u in team.members.filter(is_active=True)]
-    if call.pk is not None and agents:
-        call.offered_to.add(*agents)
-    if call.direction == Direction.OUT and len(agents) == 1 and call.agent_id is None:
-        call.agent = agents[0]
-
-
-def _is_missed(call: Call) -> bool:
-    return (
-        call.direction == Direction.IN
-        and call.ended_at is not None
-        and call.answered_at is None
-        and call.cause in MISSED_CAUSES
-    )
-
-
-def _update_callback(call: Call) -> bool:
-    """Put a missed inbound call in the call-back queue (or take it out again when a late
-    ``answer`` shows it was answered after all). True when it has just become missed."""
-    missed = _is_missed(call)
-    if missed and call.callback == Callback.NONE:
-        call.callback = Callback.PENDING
-        return True
-    if not missed and call.callback == Callback.PENDING:
-        call.callback = Callback.NONE
-    return False
-
-
-def _notify_missed(call: Call) -> None:
-    from tierdesk.notifications.services import notify_users
-
-    who = str(call.contact) if call.contact else display(call.customer_number) or call.from_number
-    notify_users(
-        users=call.offered_to.all(),
-        kind="missed_call",
-        text=f"Missed call from {who}",
-        ticket=call.ticket,
-    )
 
 
 # ---------------------------------------------------------------- agents' work with calls
@@ -498,3 +319,21 @@ def log_and_file_call(
         new_contact_email=new_contact_email,
     )
     return call, filed
+
+
+# Adapters (the API, the admin, the command, the demo) call this one module.
+__all__ = [
+    "assign_token",
+    "attach_call_to_ticket",
+    "authenticate",
+    "call_summary",
+    "complete_callback",
+    "create_integration",
+    "create_ticket_from_call",
+    "file_call",
+    "hash_token",
+    "log_and_file_call",
+    "log_call",
+    "record_cti_event",
+    "set_new_token",
+]
