@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from tests import factories
+from tierdesk.core.errors import NotPermitted
 from tierdesk.kb.models import Article, Visibility
 from tierdesk.tickets import lifecycle
 from tierdesk.tickets.models import Attachment, Entry, EntryKind, Escalation, Status, Ticket
@@ -404,3 +405,50 @@ def test_customers_and_anonymous_never_reach_the_ticket_page(desk, client: Clien
     assert not ticket.entries.filter(kind=EntryKind.INTERNAL_NOTE).exists()
     client.force_login(desk.agents[1])
     assert client.get("/agent/tickets/999999/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_only_supervisors_reassign_across_tiers(desk, client: Client) -> None:
+    ticket = desk.ticket(intake_data={"device_model": "LaserJet"})
+    lifecycle.add_note(ticket=ticket, actor=desk.agents[1], body="Checked cables")
+    url = f"/agent/tickets/{ticket.pk}/assign/"
+    # an agent is not offered agents of other tiers, and the lifecycle refuses it anyway
+    client.force_login(desk.agents[1])
+    body = _page(client, ticket)
+    dialog = re.search(r'<dialog id="dlg-assign".*?</dialog>', body, re.S)
+    assert dialog and f'<option value="{desk.agents[2].pk}"' not in dialog.group(0)
+    assert (
+        client.post(url, {"version": ticket.version, "assignee": desk.agents[2].pk}).status_code
+        == 400
+    )
+    with pytest.raises(NotPermitted):
+        lifecycle.reassign_across_tiers(
+            ticket=ticket,
+            actor=desk.agents[1],
+            assignee=desk.agents[2],
+            handoff=factories.handoff(),
+        )
+    ticket.refresh_from_db()
+    assert ticket.tier == desk.tiers[1]
+    # a supervisor moves it to L2 and gives it to l2 in one step; the hand-off is recorded
+    client.force_login(desk.supervisor)
+    response = client.post(
+        url,
+        {"version": ticket.version, "assignee": desk.agents[2].pk, "reason": "Needs L2 now"},
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    ticket.refresh_from_db()
+    assert ticket.tier == desk.tiers[2] and ticket.assignee == desk.agents[2]
+    escalation = Escalation.objects.get(ticket=ticket)
+    assert escalation.by_user == desk.supervisor and escalation.reason == "Needs L2 now"
+    assert "LaserJet" in escalation.data_collected and "Checked cables" in escalation.tried
+    # and back down to l1: a de-escalation needs the instructions
+    response = client.post(url, {"version": ticket.version, "assignee": desk.agents[1].pk})
+    assert response.status_code == 400
+    response = client.post(
+        url,
+        {"version": ticket.version, "assignee": desk.agents[1].pk, "reason": "Replace toner"},
+    )
+    assert response.status_code == 302
+    ticket.refresh_from_db()
+    assert ticket.tier == desk.tiers[1] and ticket.assignee == desk.agents[1]

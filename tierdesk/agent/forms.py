@@ -214,20 +214,49 @@ class ResolveForm(VersionedForm):
 
 
 class AssignForm(VersionedForm):
+    """Assign within the ticket's tier; a supervisor may also pick an agent of another tier,
+    which moves the ticket there with a hand-off (``reason`` carries his instructions)."""
+
     auto_id_format = "assign-%s"
     assignee = forms.TypedChoiceField(
         label=_("Agent"), required=False, coerce=int, empty_value=None
     )
     team = forms.TypedChoiceField(label=_("Team"), required=False, coerce=int, empty_value=None)
+    reason = forms.CharField(
+        label=_("Reason and instructions (when moving to another tier)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=10_000,
+    )
+    billing_override = forms.BooleanField(
+        label=_("Supervisor override: approve paid work without the customer"), required=False
+    )
 
-    def __init__(self, *args: Any, agents: list[User], teams: list[Team], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        ticket: Ticket,
+        agents: list[User],
+        teams: list[Team],
+        supervisor: bool,
+        language: str,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].choices = [("", _("Nobody"))] + [  # type: ignore[attr-defined]
-            (a.pk, a.get_full_name() or a.username) for a in agents
-        ]
+        self.agent_tiers = {a.pk: a.tier_id for a in agents}
+        groups: dict[str, list[tuple[int, str]]] = {}
+        for agent in agents:
+            label = agent.tier.display_name(language) if agent.tier else "—"
+            groups.setdefault(label, []).append((agent.pk, agent.get_full_name() or agent.username))
+        self.fields["assignee"].choices = [("", _("Nobody")), *groups.items()]  # type: ignore[attr-defined]
+        if not supervisor:
+            teams = [t for t in teams if t.tier_id == ticket.tier_id]
         self.fields["team"].choices = [("", _("Keep the team"))] + [  # type: ignore[attr-defined]
-            (t.pk, t.name) for t in teams
+            (t.pk, f"{t.tier.code} · {t.name}") for t in teams
         ]
+        if not supervisor:
+            del self.fields["reason"]
+            del self.fields["billing_override"]
 
 
 class HandoffFields(VersionedForm):

@@ -26,6 +26,7 @@ from tierdesk.tickets.models import (
     Attachment,
     AuditEvent,
     Entry,
+    EntryKind,
     Escalation,
     Ticket,
 )
@@ -150,7 +151,7 @@ class TicketPage:
     pending_escalation: Escalation | None
     tiers: list[Tier]
     teams: list[Team]
-    tier_agents: list[User]
+    assignable_agents: list[User]
     minutes_logged: int
     warranty_active: bool | None
     sla_clocks: list[sla_selectors.ClockRow]
@@ -186,7 +187,9 @@ def ticket_for_page(pk: int) -> Ticket:
     ).get(pk=pk)
 
 
-def ticket_page(*, ticket: Ticket) -> TicketPage:
+def ticket_page(*, ticket: Ticket, viewer: User | None = None) -> TicketPage:
+    """Everything the ticket page shows; a supervising ``viewer`` may assign agents of every
+    tier, others only agents of the ticket's tier."""
     entries = list(
         Entry.objects.filter(ticket=ticket)
         .select_related("author_user", "author_contact")
@@ -238,13 +241,12 @@ def ticket_page(*, ticket: Ticket) -> TicketPage:
     teams = list(Team.objects.select_related("tier").order_by("tier__level", "name"))
     from tierdesk.accounts.models import Role, User
 
-    tier_agents = list(
-        User.objects.filter(
-            is_active=True,
-            tier_id=ticket.tier_id,
-            role__in=[Role.AGENT, Role.SUPERVISOR, Role.ADMIN],
-        ).order_by("first_name", "last_name", "username")
-    )
+    staff = User.objects.filter(
+        is_active=True, tier__isnull=False, role__in=[Role.AGENT, Role.SUPERVISOR, Role.ADMIN]
+    ).select_related("tier")
+    if not (viewer is not None and viewer.is_supervisor):
+        staff = staff.filter(tier_id=ticket.tier_id)
+    agents = list(staff.order_by("tier__level", "first_name", "last_name", "username"))
     minutes = ticket.time_entries.aggregate(total=Sum("minutes"))["total"] or 0
     warranty: bool | None = None
     if ticket.device is not None and ticket.device.warranty_end is not None:
@@ -257,7 +259,7 @@ def ticket_page(*, ticket: Ticket) -> TicketPage:
         pending_escalation=pending,
         tiers=tiers,
         teams=teams,
-        tier_agents=tier_agents,
+        assignable_agents=agents,
         minutes_logged=minutes,
         warranty_active=warranty,
         sla_clocks=sla_selectors.clocks_for_ticket(ticket),
@@ -277,6 +279,34 @@ def article_titles(ids: set[int]) -> list[tuple[int, str]]:
     if not ids:
         return []
     return list(Article.objects.filter(pk__in=ids).order_by("title").values_list("pk", "title"))
+
+
+def handoff_prefill(page: TicketPage, language: str) -> dict[str, str]:
+    """The escalation dialog starts from what L1 already knows: the customer's first message,
+    the intake data, the device and contract, and the internal notes."""
+    ticket = page.ticket
+    entries = [item.obj for item in page.timeline if item.kind == "entry"]
+    first_message = next((e for e in entries if e.kind == EntryKind.CUSTOMER_MESSAGE), None)
+    problem = ticket.subject
+    if first_message is not None and first_message.body_text.strip():
+        problem += "\n\n" + first_message.body_text.strip()[:1500]
+    data_lines = [
+        f"{row.field.label(language)}: {row.value}" for row in page.intake if row.value != ""
+    ]
+    if ticket.device is not None:
+        data_lines.append(f"{ticket.device}")
+    if ticket.organization is not None:
+        data_lines.append(f"{ticket.organization.name}")
+    notes = [
+        e.body_text.strip()
+        for e in entries
+        if e.kind in (EntryKind.INTERNAL_NOTE, EntryKind.CALL_LOG) and e.body_text.strip()
+    ]
+    return {
+        "problem": problem,
+        "data_collected": "\n".join(data_lines),
+        "tried": "\n".join(f"- {n[:1000]}" for n in notes[-10:]),
+    }
 
 
 # ---------------------------------------------------------------- knowledge base

@@ -610,6 +610,41 @@ def take(*, ticket: Ticket, actor: User, expected_version: int | None = None) ->
 
 
 @transaction.atomic
+def reassign_across_tiers(
+    *,
+    ticket: Ticket,
+    actor: User,
+    assignee: User,
+    handoff: Handoff,
+    reason: str = "",
+    team: Team | None = None,
+    billing_override: bool = False,
+    expected_version: int | None = None,
+) -> Ticket:
+    """A supervisor gives the ticket to an agent of another tier in one step: the move is
+    recorded as an escalation (up, skip or down, with its hand-off and the same checks as
+    :func:`escalate`), then the agent is assigned. Other agents escalate instead."""
+    if not permissions.can_assign_across_tiers(actor):
+        raise NotPermitted("Only supervisors may assign a ticket to an agent of another tier.")
+    if not permissions.is_agent(assignee) or assignee.tier is None:
+        raise InvalidInput(f"{assignee} is not an agent of a tier.", field="assignee")
+    current = _lock(ticket, expected_version)
+    if assignee.tier_id != current.tier_id:
+        escalate(
+            ticket=current,
+            actor=actor,
+            to_tier=assignee.tier,
+            to_team=team,
+            handoff=handoff,
+            reason=reason,
+            billing_override=billing_override,
+        )
+    result = assign(ticket=current, actor=actor, assignee=assignee, team=team)
+    _refresh(ticket, result)
+    return result
+
+
+@transaction.atomic
 def update_details(
     *,
     ticket: Ticket,

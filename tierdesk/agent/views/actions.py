@@ -22,7 +22,7 @@ from tierdesk.agent.access import staff_required
 from tierdesk.agent.compose import Upload, post_entry
 from tierdesk.agent.errors import user_message
 from tierdesk.agent.views.ticket import build_context, load_ticket
-from tierdesk.core.errors import ConflictError, DomainError
+from tierdesk.core.errors import ConflictError, DomainError, InvalidInput
 from tierdesk.kb.models import Article
 from tierdesk.tickets import lifecycle
 from tierdesk.tickets.models import Ticket
@@ -240,29 +240,58 @@ def take(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def assign(request: HttpRequest, pk: int) -> HttpResponse:
     ticket = load_ticket(pk)
+    user = _user(request)
+    language = get_language() or "ru"
+    page = selectors.ticket_page(ticket=ticket, viewer=user)
 
     def make(t: Ticket, data: Any) -> djforms.Form:
-        page_agents = list(
-            User.objects.filter(is_active=True, tier_id=t.tier_id).order_by("first_name")
-        )
         return forms.AssignForm(
-            data, agents=page_agents, teams=list(Team.objects.filter(tier_id=t.tier_id))
+            data,
+            ticket=t,
+            agents=page.assignable_agents,
+            teams=page.teams,
+            supervisor=user.is_supervisor,
+            language=language,
         )
 
     form = make(ticket, request.POST)
     if not form.is_valid():
         return _invalid(request, pk, form_key="assign_form", form=form, dialog="assign")
     d = form.cleaned_data
-    assignee = User.objects.filter(pk=d["assignee"]).first() if d.get("assignee") else None
-    team = Team.objects.filter(pk=d["team"]).first() if d.get("team") else None
+    assignee = next((a for a in page.assignable_agents if a.pk == d.get("assignee")), None)
+    team = next((t for t in page.teams if t.pk == d.get("team")), None)
     try:
-        lifecycle.assign(
-            ticket=ticket,
-            actor=_user(request),
-            assignee=assignee,
-            team=team,
-            expected_version=d["version"],
-        )
+        if assignee is not None and assignee.tier_id != ticket.tier_id:
+            prefill = selectors.handoff_prefill(page, language)
+            reason = (d.get("reason") or "").strip()
+            down = assignee.tier is not None and assignee.tier.level < ticket.tier.level
+            if down and not reason:
+                # a lower tier gets the supervisor's own instructions, not just old notes
+                raise InvalidInput(
+                    "A de-escalation needs instructions for the lower tier.", field="reason"
+                )
+            lifecycle.reassign_across_tiers(
+                ticket=ticket,
+                actor=user,
+                assignee=assignee,
+                team=team,
+                reason=reason,
+                handoff=lifecycle.Handoff(
+                    problem=prefill["problem"],
+                    data_collected=prefill["data_collected"],
+                    tried=prefill["tried"] or reason,
+                ),
+                billing_override=bool(d.get("billing_override")),
+                expected_version=d["version"],
+            )
+        else:
+            lifecycle.assign(
+                ticket=ticket,
+                actor=user,
+                assignee=assignee,
+                team=team,
+                expected_version=d["version"],
+            )
     except DomainError as exc:
         return _refused(
             request, pk, exc, form_key="assign_form", form=form, rebuild=make, dialog="assign"

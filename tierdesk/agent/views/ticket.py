@@ -12,7 +12,7 @@ from django.utils.translation import get_language
 
 from tierdesk.agent import describe, forms, selectors
 from tierdesk.agent.access import staff_required
-from tierdesk.tickets.models import Attachment, EntryKind, Ticket
+from tierdesk.tickets.models import Attachment, Ticket
 
 INLINE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf"}
 
@@ -30,34 +30,6 @@ def time_logging_available() -> bool:
     except ImportError:
         return False
     return hasattr(module, "log_time")
-
-
-def _handoff_prefill(page: selectors.TicketPage, language: str) -> dict[str, str]:
-    """The escalation dialog starts from what L1 already knows: the customer's first message,
-    the intake data, the device and contract, and the internal notes."""
-    ticket = page.ticket
-    entries = [item.obj for item in page.timeline if item.kind == "entry"]
-    first_message = next((e for e in entries if e.kind == EntryKind.CUSTOMER_MESSAGE), None)
-    problem = ticket.subject
-    if first_message is not None and first_message.body_text.strip():
-        problem += "\n\n" + first_message.body_text.strip()[:1500]
-    data_lines = [
-        f"{row.field.label(language)}: {row.value}" for row in page.intake if row.value != ""
-    ]
-    if ticket.device is not None:
-        data_lines.append(f"{ticket.device}")
-    if ticket.organization is not None:
-        data_lines.append(f"{ticket.organization.name}")
-    notes = [
-        e.body_text.strip()
-        for e in entries
-        if e.kind in (EntryKind.INTERNAL_NOTE, EntryKind.CALL_LOG) and e.body_text.strip()
-    ]
-    return {
-        "problem": problem,
-        "data_collected": "\n".join(data_lines),
-        "tried": "\n".join(f"- {n[:1000]}" for n in notes[-10:]),
-    }
 
 
 def _offered_articles(page: selectors.TicketPage) -> list[tuple[int, str]]:
@@ -78,9 +50,9 @@ def build_context(request: HttpRequest, ticket: Ticket, **overrides: Any) -> dic
     add ``error``, ``conflict`` or ``open_dialog``."""
     user = request.user
     language = get_language() or "ru"
-    page = selectors.ticket_page(ticket=ticket)
+    page = selectors.ticket_page(ticket=ticket, viewer=user)  # type: ignore[arg-type]
     initial = {"version": ticket.version}
-    prefill = _handoff_prefill(page, language)
+    prefill = selectors.handoff_prefill(page, language)
     audit_changes = [item.obj.changes for item in page.timeline if item.kind == "audit"]
     lookups = describe.lookups_for(audit_changes, language=language, category_id=ticket.category_id)
     timeline = []
@@ -131,8 +103,11 @@ def build_context(request: HttpRequest, ticket: Ticket, **overrides: Any) -> dic
         "resolve_form": forms.ResolveForm(initial=dict(initial), offered=_offered_articles(page)),
         "assign_form": forms.AssignForm(
             initial={**initial, "assignee": ticket.assignee_id},
-            agents=page.tier_agents,
-            teams=[t for t in page.teams if t.tier_id == ticket.tier_id],
+            ticket=ticket,
+            agents=page.assignable_agents,
+            teams=page.teams,
+            supervisor=user.is_supervisor,  # type: ignore[union-attr]
+            language=language,
         ),
         "escalate_form": forms.EscalateForm(
             initial={**initial, **prefill, "to_tier": next_tier.pk if next_tier else None},
