@@ -154,3 +154,17 @@ def test_nothing_is_marked_when_the_import_cannot_store(
     client.select_folder("INBOX")
     assert client.search(["UNSEEN"]) == []
     client.logout()
+
+
+def test_the_worker_schedule_polls_imap(dovecot, desk, django_capture_on_commit_callbacks):
+    from tierdesk.core import scheduling
+
+    assert {"mail.poll", "mail.sweep_outbound"} <= {j.name for j in scheduling.registered_jobs()}
+    imap_mailbox(dovecot)
+    client = imap(dovecot)
+    client.append("INBOX", build_mail(message_id="<scheduled@romashka.example>"))
+    with django_capture_on_commit_callbacks(execute=True):
+        started = scheduling.tick(worker="test-worker")  # what `tierdesk worker` does
+    assert "mail.poll" in started
+    assert InboundMessage.objects.get().message_id == "<scheduled@romashka.example>"
+    client.logout()

@@ -14,7 +14,7 @@ import re
 
 from tierdesk.core.conf import setting
 from tierdesk.customers.models import ContactEmail
-from tierdesk.mail.models import InboundMessage, OutboundMessage
+from tierdesk.mail.models import CUSTOMER_KINDS, InboundMessage, OutboundMessage
 from tierdesk.mail.parsing.types import ParsedMessage
 from tierdesk.tickets.models import Entry, Ticket
 
@@ -74,9 +74,12 @@ def participant_emails(ticket: Ticket) -> set[str]:
     }
     found.update(
         e.lower()
-        for e in InboundMessage.objects.filter(ticket=ticket).values_list("from_email", flat=True)
+        for e in InboundMessage.objects.filter(ticket=ticket, routed_by="").values_list(
+            "from_email", flat=True
+        )
     )
-    for recipients in OutboundMessage.objects.filter(ticket=ticket).values_list("to", flat=True):
+    customer_mail = OutboundMessage.objects.filter(ticket=ticket, kind__in=CUSTOMER_KINDS)
+    for recipients in customer_mail.values_list("to", flat=True):
         for address in recipients or []:
             found.add(address.rsplit("<", 1)[-1].strip(">").strip().lower())
     if ticket.requester.email:

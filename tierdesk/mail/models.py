@@ -159,6 +159,15 @@ class OutboundKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+# mail to the customer side of a ticket (not to vendors or staff)
+CUSTOMER_KINDS = (
+    OutboundKind.ACKNOWLEDGEMENT,
+    OutboundKind.REPLY,
+    OutboundKind.STATUS,
+    OutboundKind.RESOLUTION,
+)
+
+
 class OutboundState(models.TextChoices):
     QUEUED = "queued", _("Queued")
     SENDING = "sending", _("Sending")

@@ -19,7 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from tierdesk.core.events import subscribe
-from tierdesk.mail.models import OutboundMessage
+from tierdesk.mail.models import CUSTOMER_KINDS, OutboundMessage
 from tierdesk.mail.outbound import queue_mail
 from tierdesk.notifications import emails
 from tierdesk.tickets.models import AuditEvent, Entry, EntryKind, Status, Ticket
@@ -100,7 +100,7 @@ def thread_headers(ticket: Ticket) -> tuple[str, list[str]]:
         .values_list("created_at", "email_message_id")
     )
     outbound = list(
-        OutboundMessage.objects.filter(ticket=ticket)
+        OutboundMessage.objects.filter(ticket=ticket, kind__in=CUSTOMER_KINDS)
         .order_by("created_at", "pk")
         .values_list("created_at", "message_id")
     )
