@@ -208,6 +208,16 @@ def _on_permission_denied(request: HttpRequest, exc: Exception) -> HttpResponse:
     return problem(request, 403, str(exc) or "You may not do this.", code="forbidden")
 
 
+def _on_overflow(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # An id beyond 64 bits reaches SQLite as an OverflowError (PostgreSQL just finds nothing).
+    return problem(
+        request,
+        422,
+        "A number in the request is out of range (ids are 64-bit integers).",
+        code="out_of_range",
+    )
+
+
 def _on_exception(request: HttpRequest, exc: Exception) -> HttpResponse:
     log.exception("API error on %s %s", request.method, request.path)
     return problem(request, 500, "The server failed to handle the request.", code="server_error")
@@ -223,6 +233,7 @@ def install(api: NinjaAPI) -> None:
         (HttpError, _on_http_error),
         (Http404, _on_404),
         (PermissionDenied, _on_permission_denied),
+        (OverflowError, _on_overflow),
     ]
     for exc_class, handler in handlers:
         api.add_exception_handler(exc_class, handler)
