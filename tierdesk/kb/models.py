@@ -59,8 +59,8 @@ class Article(TimeStampedModel):
         verbose_name_plural = _("articles")
         indexes = [
             models.Index(
-                fields=["is_published", "visibility", "language", "-updated_at"],
-                name="kb_article_listing",
+                fields=["is_published", "visibility", "-updated_at", "-id"],
+                name="kb_article_index_page",
             )
         ]
 

@@ -1,9 +1,12 @@
 """Full-text search over articles: one backend per database vendor.
 
-* PostgreSQL: a GIN index on ``to_tsvector('russian', …)`` of the article text. The ``russian``
-  configuration stems Cyrillic words with the Russian Snowball stemmer and Latin words with the
-  English one, so one index serves articles and queries in both languages. The index is an
-  expression index: it is always current, whoever writes the row (services, admin, raw ORM).
+* PostgreSQL: a ``tsvector`` column ``kb_article.search_vector`` (weighted: title A, symptoms
+  B, cause/resolution/products C) with a GIN index, filled by a ``BEFORE INSERT OR UPDATE``
+  trigger, so it is always current whoever writes the row (services, admin, raw ORM). The
+  ``russian`` configuration stems Cyrillic words with the Russian Snowball stemmer and Latin
+  words with the English one, so one index serves articles and queries in both languages.
+  Stored vectors keep ranking cheap: ``ts_rank`` reads them instead of re-parsing every hit.
+  The column is the database's own business: the Django model does not declare it.
 * SQLite: an FTS5 table ``kb_article_fts`` (rowid = article id) holding the *stemmed* text. SQL
   triggers keep it in step with ``kb_article``; they call ``tierdesk_stem()``, a Python function
   (``stemming.stem_text``) registered on every SQLite connection Django opens.
@@ -24,20 +27,30 @@ from django.db.models import QuerySet
 from tierdesk.kb import stemming
 
 FTS_TABLE = "kb_article_fts"
-PG_INDEX = "kb_article_fts_gin"
-
-# The indexed document. The query below repeats this exact expression so the planner uses the
-# GIN index; change both together (and the index in a migration).
-PG_DOCUMENT = (
-    "to_tsvector('russian'::regconfig, {t}.title || ' ' || {t}.symptoms || ' ' || {t}.cause"
-    " || ' ' || {t}.resolution || ' ' || {t}.products)"
-)
+PG_INDEX = "kb_article_search_gin"
+PG_OLD_INDEX = "kb_article_fts_gin"  # the expression index of migration 0002, replaced by 0003
 PG_WEIGHTED = (
     "setweight(to_tsvector('russian'::regconfig, {t}.title), 'A')"
     " || setweight(to_tsvector('russian'::regconfig, {t}.symptoms), 'B')"
     " || setweight(to_tsvector('russian'::regconfig, {t}.cause || ' ' || {t}.resolution"
     " || ' ' || {t}.products), 'C')"
 )
+_PG_SETUP = [
+    "ALTER TABLE kb_article ADD COLUMN IF NOT EXISTS search_vector tsvector",
+    f"""CREATE OR REPLACE FUNCTION kb_article_search_vector() RETURNS trigger AS $$
+        BEGIN
+            NEW.search_vector := {PG_WEIGHTED.format(t="NEW")};
+            RETURN NEW;
+        END $$ LANGUAGE plpgsql""",
+    "DROP TRIGGER IF EXISTS kb_article_search_vector ON kb_article",
+    """CREATE TRIGGER kb_article_search_vector
+        BEFORE INSERT OR UPDATE OF title, symptoms, cause, resolution, products ON kb_article
+        FOR EACH ROW EXECUTE FUNCTION kb_article_search_vector()""",
+    f"UPDATE kb_article SET search_vector = {PG_WEIGHTED.format(t='kb_article')} "  # noqa: S608
+    "WHERE search_vector IS NULL",
+    f"CREATE INDEX IF NOT EXISTS {PG_INDEX} ON kb_article USING gin (search_vector)",
+    f"DROP INDEX IF EXISTS {PG_OLD_INDEX}",
+]
 
 
 # ---------------------------------------------------------------- SQLite plumbing
@@ -81,10 +94,10 @@ def ensure_index(connection: BaseDatabaseWrapper) -> bool:
     rebuilds ``kb_article`` drops its triggers, and this puts them back and reindexes."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"CREATE INDEX IF NOT EXISTS {PG_INDEX} ON kb_article "
-                f"USING gin (({PG_DOCUMENT.format(t='kb_article')}))"
-            )
+            if "kb_article" not in connection.introspection.table_names(cursor):
+                return False
+            for sql in _PG_SETUP:
+                cursor.execute(sql)
         return False
     if connection.vendor != "sqlite":
         return False
@@ -131,6 +144,9 @@ def rebuild(using: str = "default") -> None:
     elif connection.vendor == "postgresql":
         ensure_index(connection)
         with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE kb_article SET search_vector = {PG_WEIGHTED.format(t='kb_article')}"  # noqa: S608
+            )
             cursor.execute(f"REINDEX INDEX {PG_INDEX}")
 
 
@@ -164,13 +180,13 @@ def ranked_ids(
     if not terms:
         return []
     connection = connections[base.db]
-    sub_sql, sub_params = base.values("pk").query.sql_with_params()
+    sub_sql, sub_params = base.order_by().values("pk").query.sql_with_params()
     if connection.vendor == "postgresql":
         sql = (
             # only constant SQL and Django's own compiled subquery are interpolated
             f"SELECT a.id FROM kb_article a, to_tsquery('russian'::regconfig, %s) q "  # noqa: S608
-            f"WHERE {PG_DOCUMENT.format(t='a')} @@ q AND a.id IN ({sub_sql}) "
-            f"ORDER BY ts_rank({PG_WEIGHTED.format(t='a')}, q) DESC, a.id DESC LIMIT %s"
+            f"WHERE a.search_vector @@ q AND a.id IN ({sub_sql}) "
+            "ORDER BY ts_rank(a.search_vector, q) DESC, a.id DESC LIMIT %s"
         )
         params: list[Any] = [_pg_query(terms, mode=mode, prefix=prefix), *sub_params, limit]
     elif connection.vendor == "sqlite":
@@ -178,7 +194,7 @@ def ranked_ids(
         register_sqlite_functions(connection)
         sql = (
             f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "  # noqa: S608
-            f"AND rowid IN ({sub_sql}) "
+            f"AND +rowid IN ({sub_sql}) "  # "+": let MATCH drive, not per-rowid lookups
             f"ORDER BY bm25({FTS_TABLE}, 10.0, 4.0, 1.0), rowid DESC LIMIT %s"
         )
         params = [_sqlite_match(terms, mode=mode, prefix=prefix), *sub_params, limit]
