@@ -223,3 +223,17 @@ def test_conversation_queries_are_bounded(world, client, django_assert_max_num_q
     login(client, world.anna)
     with django_assert_max_num_queries(10):
         assert client.get(f"/portal/tickets/{world.ticket.number}/").status_code == 200
+
+
+def test_vendor_correspondence_only_when_an_agent_shares_it(world, client):
+    from tierdesk.tickets.models import Entry
+
+    entry = lifecycle.add_vendor_message(
+        ticket=world.ticket, body="HP: прошивка 2.1 исправляет ошибку", vendor_name="HP"
+    )
+    login(client, world.anna)
+    page = client.get(f"/portal/tickets/{world.ticket.number}/").content.decode()
+    assert "прошивка 2.1" not in page
+    lifecycle.share_entry_with_customer(entry=Entry.objects.get(pk=entry.pk), actor=world.agent)
+    page = client.get(f"/portal/tickets/{world.ticket.number}/").content.decode()
+    assert "прошивка 2.1" in page and 'data-entry-kind="vendor_message"' in page
