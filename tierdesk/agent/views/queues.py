@@ -73,7 +73,9 @@ def queue(request: HttpRequest, key: str) -> HttpResponse:
             )
         except InvalidInput as exc:
             error = exc.message
-    counts = selectors.queue_counts(user=user, tiers=tiers, team_ids=team_ids)
+    fragment = bool(request.headers.get("HX-Request")) and request.GET.get("fragment") == "table"
+    # The periodic refresh renders the table only: the side-bar counts are not recomputed.
+    counts = {} if fragment else selectors.queue_counts(user=user, tiers=tiers, team_ids=team_ids)
     context = {
         "queue_key": key,
         "queue_kind": kind,
@@ -87,7 +89,7 @@ def queue(request: HttpRequest, key: str) -> HttpResponse:
             {
                 "tier": t,
                 "key": queues.tier_queue_key(t.level),
-                "count": counts[queues.tier_queue_key(t.level)],
+                "count": counts.get(queues.tier_queue_key(t.level)),
             }
             for t in tiers
         ],
@@ -97,7 +99,7 @@ def queue(request: HttpRequest, key: str) -> HttpResponse:
         "refresh_seconds": REFRESH_SECONDS,
         "filter_query": _query_without(request, "after", "before"),
     }
-    if request.headers.get("HX-Request") and request.GET.get("fragment") == "table":
+    if fragment:
         return render(request, "agent/_queue_table.html", context)
     return render(request, "agent/queue.html", context)
 
