@@ -44,6 +44,18 @@ def test_agent_creates_for_an_unknown_email(roles, desk):  # type: ignore[no-unt
     assert data["organization"]["id"] == desk.org.pk
 
 
+def test_refused_ticket_leaves_no_new_contact(roles, desk):  # type: ignore[no-untyped-def]
+    from tierdesk.customers.models import Contact
+
+    before = Contact.objects.count()
+    body = {"subject": "s", "requester_email": "someone.new@romashka.example", "impact": 1}
+    body["intake_data"] = {"no_such_field": "x"}
+    assert_problem(roles["l1"].post("/tickets", {**body, "category_id": desk.category.pk}), 422)
+    assert Contact.objects.count() == before
+    assert_problem(roles["l1"].post("/tickets", {"subject": "s", "requester_email": "nope"}), 422)
+    assert Contact.objects.count() == before
+
+
 def test_customer_creates_only_for_himself(roles, desk):  # type: ignore[no-untyped-def]
     api = roles["customer_a"]
     response = api.post("/tickets", {"subject": "Не печатает", "body": "..."})

@@ -31,6 +31,7 @@ from tierdesk.api.routers.ticket_schemas import (
 )
 from tierdesk.api.schemas import READ_ERRORS, WRITE_ERRORS, page
 from tierdesk.core.errors import ConflictError, InvalidInput, NotPermitted
+from tierdesk.customers.models import Contact
 from tierdesk.customers.services import get_or_create_contact_by_email
 from tierdesk.tickets import lifecycle
 from tierdesk.tickets.models import (
@@ -119,6 +120,13 @@ def list_tickets(request: HttpRequest, filters: Query[TicketFilter]) -> dict[str
     return page(rows, cursor)
 
 
+def _contact_for_email(email: str) -> Contact:
+    try:
+        return get_or_create_contact_by_email(email=email)
+    except InvalidInput as exc:
+        raise InvalidInput(exc.message, field="requester_email") from exc
+
+
 def _check_version(ticket: Ticket, version: int | None) -> None:
     if version is not None and version != ticket.version:
         raise ConflictError(
@@ -141,12 +149,11 @@ def create_ticket(
     """Agents name the requester (``requester_id`` or ``requester_email``); a customer always
     opens a ticket for himself. The ticket starts at the category's tier (L1 by default)."""
     p = principal(request)
+    requester: Contact | None = None
     if p.is_agent:
         if payload.requester_id is not None:
             requester = lookups.contact(p, payload.requester_id)
-        elif payload.requester_email:
-            requester = get_or_create_contact_by_email(email=payload.requester_email)
-        else:
+        elif not payload.requester_email:
             raise InvalidInput(
                 "Name the requester: requester_id or requester_email.", field="requester_id"
             )
@@ -167,10 +174,13 @@ def create_ticket(
     files = uploads.decode(payload.attachments)
 
     def produce() -> TicketOut:
+        # A contact made for an unknown e-mail is created in the same transaction as the
+        # ticket, so a refused ticket leaves no contact behind.
+        who = requester or _contact_for_email(payload.requester_email or "")
         ticket = lifecycle.create_ticket(
             subject=payload.subject,
             body=payload.body,
-            requester=requester,
+            requester=who,
             channel="api",
             actor=p.user if p.is_agent else None,
             category=category,
