@@ -1,9 +1,9 @@
 """The agent workspace in a real browser (Debian Chromium through Playwright).
 
-l1 signs in, opens the L1 queue, opens a ticket, fills the missing intake field, replies,
-writes an internal note and escalates to L2 with a hand-off; l2 finds the ticket in the L2
-queue and sees the hand-off; the customer sees the reply but never the internal note (neither
-in the portal nor in any e-mail).
+l1 signs in, opens the L1 queue, opens a ticket, fills the missing intake field, replies
+with a standard solution from the knowledge base, writes an internal note and escalates to L2
+with a hand-off; l2 finds the ticket in the L2 queue and sees the hand-off; the customer sees
+the reply but never the internal note (neither in the portal nor in any e-mail).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import pytest
 from django.core import mail
 
 from tests import factories
+from tierdesk.kb.models import Article
 from tierdesk.tickets.models import EntryKind, Escalation, Ticket
 
 REPLY = "Здравствуйте! Мы проверяем принтер, ответим в течение часа."
@@ -37,6 +38,11 @@ def test_l1_escalates_to_l2_with_handoff(live_server, new_page) -> None:  # type
         subject="Принтер не печатает после обновления",
         intake_data={"error_text": "13.A2"},
     )
+    article = Article.objects.create(
+        title="Принтер: замятие бумаги",
+        symptoms="Горит оранжевый индикатор",
+        resolution="Откройте заднюю крышку и извлеките замятую бумагу.",
+    )
     base = live_server.url
 
     # ---- l1: queue → ticket → intake → reply → note → escalate
@@ -54,11 +60,19 @@ def test_l1_escalates_to_l2_with_handoff(live_server, new_page) -> None:  # type
         intake.locator("button[type=submit]").click()
     assert l1.locator("#intake-f_device_model").input_value() == "HP LaserJet Pro 400"
 
-    l1.fill("#id_body", REPLY)
+    # a standard solution from the knowledge base goes into the reply and is recorded
+    l1.click("#composer-form details summary")
+    l1.fill('[data-testid="kb-search"]', "замятие")
+    insert = l1.locator(f'[data-insert-article="{article.pk}"]')
+    insert.click()
+    assert "заднюю крышку" in l1.locator("#id_body").input_value()
+    l1.fill("#id_body", REPLY + "\n\n" + l1.locator("#id_body").input_value())
     with l1.expect_navigation():
         l1.click('[data-testid="send"]')
     timeline = l1.locator('[data-testid="timeline"]')
     assert REPLY in timeline.locator("li.entry-public_reply").last.inner_text()
+    article.refresh_from_db()
+    assert article.offered_count == 1
 
     l1.click("label.kind-note")
     l1.fill("#id_body", NOTE)
