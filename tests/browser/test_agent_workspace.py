@@ -128,6 +128,9 @@ def test_l1_escalates_to_l2_with_handoff(live_server, new_page) -> None:  # type
     assert REPLY in text
     assert NOTE not in text
     assert NOTE not in customer.content()
+    # the reply went out by e-mail (the ticket came by e-mail); the note never did
+    to_customer = [m for m in mail.outbox if desk.contact.email in m.to]
+    assert any(REPLY in m.body for m in to_customer)
     for message in mail.outbox:
         bodies = [message.body] + [str(alt[0]) for alt in getattr(message, "alternatives", [])]
         assert all(NOTE not in body for body in bodies), message.subject
