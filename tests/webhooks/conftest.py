@@ -12,7 +12,11 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
-from tests.api.conftest import _fast_passwords, roles  # noqa: F401  (shared fixtures)
+from tests.api.conftest import (  # noqa: F401  (shared fixtures)
+    _fast_passwords,
+    _fresh_webhook_cache,
+    roles,
+)
 
 
 @dataclasses.dataclass

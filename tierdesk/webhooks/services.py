@@ -7,6 +7,7 @@ import dataclasses
 import datetime as dt
 import json
 import secrets
+import time
 import uuid
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
@@ -102,6 +103,7 @@ def create_subscription(
         raise InvalidInput("Name the subscription.", field="name")
     chosen = _clean_events(events)
     ssrf.check_target(url, allow_private=allow_private_network)
+    _forget_now_and_on_commit()
     return Subscription.objects.create(
         name=name,
         url=url.strip(),
@@ -148,6 +150,7 @@ def update_subscription(
     elif rotate_secret:
         sub.secret = _clean_secret(None)
     sub.save()
+    _forget_now_and_on_commit()
     return sub
 
 
@@ -155,17 +158,37 @@ def update_subscription(
 def delete_subscription(*, actor: User | None, subscription: Subscription) -> None:
     _require_admin(actor)
     Subscription.objects.filter(pk=subscription.pk).delete()
+    _forget_now_and_on_commit()
 
 
 # ---------------------------------------------------------------- events → deliveries
 
 
+# The events some active subscription wants, cached per process for a few seconds: every
+# ticket change publishes events, and most desks have no (or few, rarely changed) webhooks.
+# Changes made through this module refresh it at once; other processes within the TTL.
+_WANTED_TTL = 5.0
+_wanted: tuple[float, frozenset[str]] | None = None
+
+
+def forget_wanted_events() -> None:
+    global _wanted
+    _wanted = None
+
+
+def _forget_now_and_on_commit() -> None:
+    forget_wanted_events()
+    transaction.on_commit(forget_wanted_events)
+
+
 def wanted_by_any(event: str) -> bool:
     """Cheap check used by the event handler before it enqueues anything."""
-    return any(
-        event in (s or [])
-        for s in Subscription.objects.filter(is_active=True).values_list("events", flat=True)
-    )
+    global _wanted
+    now = time.monotonic()
+    if _wanted is None or now - _wanted[0] > _WANTED_TTL:
+        active = Subscription.objects.filter(is_active=True).values_list("events", flat=True)
+        _wanted = (now, frozenset(e for events in active for e in (events or [])))
+    return event in _wanted[1]
 
 
 def _event_data(event: str, payload: Mapping[str, Any]) -> dict[str, Any]:
