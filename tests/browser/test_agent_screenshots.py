@@ -16,6 +16,7 @@ from django.core.management import call_command
 from django.db.models import Count, Q
 
 from tierdesk.accounts.models import User
+from tierdesk.tickets import lifecycle
 from tierdesk.tickets.models import EntryKind, Ticket
 
 OUT = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
@@ -67,5 +68,21 @@ def test_agent_screenshots(live_server, new_page) -> None:  # type: ignore[no-un
             page.click('[data-testid="open-escalate"]')
             page.locator('[data-testid="escalate-dialog"]').wait_for()
             page.screenshot(path=str(OUT / "agent-escalate-en.png"))
-    for name in ("queue-ru", "queue-en", "ticket-ru", "ticket-en", "escalate-en"):
+    # a stale form: someone changed the ticket while l1 was writing
+    User.objects.filter(username="l1").update(language="ru")
+    fresh = Ticket.objects.filter(tier__level=1, status="new").order_by("-pk").first()
+    assert fresh is not None
+    page = new_page(locale="ru-RU")
+    _login(page, live_server.url, "l1")
+    page.goto(f"{live_server.url}/agent/tickets/{fresh.pk}/")
+    supervisor = User.objects.get(username="supervisor")
+    lifecycle.update_details(ticket=fresh, actor=supervisor, impact=1, urgency=1)
+    lifecycle.assign(ticket=fresh, actor=supervisor, assignee=User.objects.get(username="l1"))
+    page.fill("#id_body", "Добрый день! Проверьте, пожалуйста, питание устройства.")
+    with page.expect_navigation():
+        page.click('[data-testid="send"]')
+    page.add_style_tag(content=HIDE_POPUP)
+    assert page.locator('[data-testid="conflict"]').is_visible()
+    page.screenshot(path=str(OUT / "agent-conflict-ru.png"))
+    for name in ("queue-ru", "queue-en", "ticket-ru", "ticket-en", "escalate-en", "conflict-ru"):
         assert (OUT / f"agent-{name}.png").stat().st_size > 10_000
