@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import importlib.util
 import re
 
 import pytest
@@ -376,9 +375,6 @@ def test_details_change_recomputes_priority(desk, client: Client) -> None:
 
 
 @pytest.mark.django_db
-@pytest.mark.skipif(
-    importlib.util.find_spec("tierdesk.billing.services") is None, reason="billing not installed"
-)
 def test_log_time(desk, client: Client) -> None:
     ticket = desk.ticket()
     client.force_login(desk.agents[1])
@@ -452,3 +448,14 @@ def test_only_supervisors_reassign_across_tiers(desk, client: Client) -> None:
     assert response.status_code == 302
     ticket.refresh_from_db()
     assert ticket.tier == desk.tiers[1] and ticket.assignee == desk.agents[1]
+
+
+@pytest.mark.django_db
+def test_resolved_ticket_offers_a_kb_article_draft(desk, client: Client) -> None:
+    ticket = desk.ticket()
+    lifecycle.resolve(ticket=ticket, actor=desk.agents[1], resolution_code="solved")
+    client.force_login(desk.agents[1])
+    body = _page(client, ticket)
+    assert f'action="/kb/from-ticket/{ticket.pk}/"' in body
+    response = client.post(f"/kb/from-ticket/{ticket.pk}/")
+    assert response.status_code == 302 and "/edit/" in response["Location"]

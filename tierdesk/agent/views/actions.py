@@ -4,7 +4,6 @@ a stale form (ConflictError) also shows what the other person changed."""
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from typing import Any
 
@@ -22,6 +21,7 @@ from tierdesk.agent.access import staff_required
 from tierdesk.agent.compose import Upload, post_entry
 from tierdesk.agent.errors import user_message
 from tierdesk.agent.views.ticket import build_context, load_ticket
+from tierdesk.billing import services as billing
 from tierdesk.core.errors import ConflictError, DomainError, InvalidInput
 from tierdesk.kb.models import Article
 from tierdesk.tickets import lifecycle
@@ -464,14 +464,9 @@ def log_time(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.TimeForm(request.POST)
     if not form.is_valid():
         return _invalid(request, pk, form_key="time_form", form=form)
-    try:
-        services = importlib.import_module("tierdesk.billing.services")
-    except ImportError:
-        messages.error(request, _("Time logging is not installed."))
-        return HttpResponseRedirect(_ticket_url(ticket))
     d = form.cleaned_data
     try:
-        services.log_time(
+        billing.log_time(
             ticket=ticket,
             agent=_user(request),
             minutes=d["minutes"],

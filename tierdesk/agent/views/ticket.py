@@ -3,7 +3,6 @@ and the knowledge-base lookup of the composer."""
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -22,14 +21,6 @@ def load_ticket(pk: int) -> Ticket:
         return selectors.ticket_for_page(pk)
     except Ticket.DoesNotExist as exc:
         raise Http404 from exc
-
-
-def time_logging_available() -> bool:
-    try:
-        module = importlib.import_module("tierdesk.billing.services")
-    except ImportError:
-        return False
-    return hasattr(module, "log_time")
 
 
 def _offered_articles(page: selectors.TicketPage) -> list[tuple[int, str]]:
@@ -79,7 +70,6 @@ def build_context(request: HttpRequest, ticket: Ticket, **overrides: Any) -> dic
         and (user.tier_id == ticket.tier_id or user.is_supervisor),  # type: ignore[union-attr]
         "next_tier": next_tier,
         "prev_tier": prev_tier,
-        "time_logging": time_logging_available(),
         "composer": forms.ComposerForm(initial={**initial, "kind": "reply"}, ticket=ticket),
         "intake_form": forms.IntakeForm(
             initial=dict(initial),
