@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from tierdesk.agent.access import staff_required
 from tierdesk.billing import exports, selectors, services
-from tierdesk.billing.models import QuoteStatus
+from tierdesk.billing.models import Quote, QuoteStatus
 from tierdesk.billing.statement import build_statement, parse_month
 from tierdesk.core import clock
 from tierdesk.core.errors import DomainError
@@ -81,21 +82,30 @@ def statement_pdf(request: HttpRequest, org_id: int, month: str) -> HttpResponse
 
 @require_http_methods(["GET", "POST"])
 def quote_link(request: HttpRequest, token: str) -> HttpResponse:
-    """The link in the quote e-mail: whoever holds it acts as the contact it was sent to."""
+    """The link in the quote e-mail: whoever holds it acts as the contact it was sent to.
+    The page speaks the contact's language unless the visitor chose another one."""
     quote = selectors.quote_from_link_token(token)
     if quote is None or quote.sent_to is None:
         raise Http404("unknown quote")
+    language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) or quote.sent_to.language
+    with translation.override(language or settings.LANGUAGE_CODE):
+        return _quote_page(request, quote)
+
+
+def _quote_page(request: HttpRequest, quote: Quote) -> HttpResponse:
     services.expire_quotes()
     quote.refresh_from_db(fields=["status"])
+    contact = quote.sent_to
+    assert contact is not None
     if request.method == "POST":
         action = request.POST.get("action")
         try:
             if action == "approve":
-                services.approve_quote(quote=quote, contact=quote.sent_to)
+                services.approve_quote(quote=quote, contact=contact)
                 messages.success(request, _("Thank you: the work is approved."))
             elif action == "decline":
                 services.decline_quote(
-                    quote=quote, contact=quote.sent_to, reason=request.POST.get("reason", "")
+                    quote=quote, contact=contact, reason=request.POST.get("reason", "")
                 )
                 messages.info(request, _("The quote is declined; the paid work will not start."))
             else:
