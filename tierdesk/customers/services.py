@@ -27,7 +27,13 @@ def organization_for_email(email: str) -> Organization | None:
     domain = email.rsplit("@", 1)[-1].strip().lower() if "@" in email else ""
     if not domain:
         return None
-    for org in Organization.objects.exclude(email_domains=""):
+    candidates = Organization.objects.exclude(email_domains="")
+    if domain.isascii():
+        # load only the organisations whose domain list mentions the domain, not every
+        # organisation on each call; the exact check stays in Python. Non-ASCII domains keep
+        # the full scan: SQLite's LIKE folds the case of ASCII letters only.
+        candidates = candidates.filter(email_domains__icontains=domain)
+    for org in candidates:
         if domain in org.domain_list():
             return org
     return None
