@@ -24,8 +24,6 @@ TICKET_RELATED = (
     "organization",
     "category",
     "device",
-    "follow_up_of",
-    "merged_into",
 )
 
 

@@ -125,13 +125,15 @@ class Command(BaseCommand):
         )
         self.stdout.write("")
         self.stdout.write(
-            "| operation | clients | requests | errors | req/s | p50 ms | p95 ms | max ms |"
+            "| operation | clients | requests | errors | req/s | p50 ms | p95 ms | max ms "
+            "| server CPU ms/req |"
         )
-        self.stdout.write("|---|---:|---:|---:|---:|---:|---:|---:|")
+        self.stdout.write("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
         for r in rows:
             self.stdout.write(
                 f"| {r['name']} | {r['clients']} | {r['requests']} | {r['errors']} | "
-                f"{r['rps']:.1f} | {r['p50']:.1f} | {r['p95']:.1f} | {r['max']:.1f} |"
+                f"{r['rps']:.1f} | {r['p50']:.1f} | {r['p95']:.1f} | {r['max']:.1f} | "
+                f"{_ms(r['cpu_ms'])} |"
             )
 
     @contextlib.contextmanager
@@ -176,6 +178,7 @@ class Command(BaseCommand):
                     raise CommandError("the server did not answer within 60 s")
                 time.sleep(0.2)
             self.stdout.write(f"server up on http://127.0.0.1:{port}/ (pid {server.pid})")
+            self._server_group = server.pid
             yield
         finally:
             with contextlib.suppress(ProcessLookupError):
@@ -237,13 +240,15 @@ class Command(BaseCommand):
                 conn.close()
             return latencies, errors
 
+        cpu_before = group_cpu_seconds(self._server_group)
         started = time.perf_counter()
         with concurrent.futures.ThreadPoolExecutor(max_workers=clients) as pool:
             results = list(pool.map(worker, range(clients)))
         elapsed = time.perf_counter() - started
+        cpu_after = group_cpu_seconds(self._server_group)
         latencies = sorted(x for lat, _ in results for x in lat)
         errors = sum(e for _, e in results)
-        row = {
+        row: dict[str, Any] = {
             "name": "create ticket (POST /tickets)"
             if name == "create"
             else f"list tickets (GET /tickets, {options['page_size']}/page)",
@@ -254,10 +259,17 @@ class Command(BaseCommand):
             "p50": statistics.median(latencies) if latencies else 0.0,
             "p95": latencies[int(len(latencies) * 0.95) - 1] if latencies else 0.0,
             "max": latencies[-1] if latencies else 0.0,
+            # server CPU per request (all gunicorn processes): independent of other load
+            "cpu_ms": (
+                (cpu_after - cpu_before) * 1000 / len(latencies)
+                if latencies and cpu_before is not None and cpu_after is not None
+                else None
+            ),
         }
         self.stdout.write(
             f"  {row['name']:45} clients={clients}: {row['rps']:.1f} req/s, "
-            f"p50 {row['p50']:.1f} ms, p95 {row['p95']:.1f} ms, errors {errors}"
+            f"p50 {row['p50']:.1f} ms, p95 {row['p95']:.1f} ms, errors {errors}, "
+            f"server CPU {_ms(row['cpu_ms'])} ms/request"
         )
         return row
 
@@ -304,6 +316,30 @@ class Command(BaseCommand):
         self.stdout.write(
             json.dumps({"token": raw, "contact_id": contact.pk, "category_id": category.pk})
         )
+
+
+def group_cpu_seconds(pgid: int) -> float | None:
+    """User + system CPU seconds of every live process in process group ``pgid`` (Linux
+    /proc; None elsewhere). Gunicorn's workers live as long as the server, so the difference
+    over a phase is the server's CPU for that phase."""
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return None
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for stat in proc.glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        # after "pid (comm)": state ppid pgrp … utime(12) stime(13), 0-based from state
+        if int(fields[2]) == pgid:
+            total += int(fields[11]) + int(fields[12])
+    return total / tick
+
+
+def _ms(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f}"
 
 
 def _send(
