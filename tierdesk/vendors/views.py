@@ -18,6 +18,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -259,7 +260,7 @@ def close_case(request: HttpRequest, pk: int) -> HttpResponse:
 def share_entry(request: HttpRequest, entry_pk: int) -> HttpResponse:
     entry = get_object_or_404(Entry, pk=entry_pk)
     back = request.POST.get("next") or f"/agent/tickets/{entry.ticket_id}/"
-    if not back.startswith("/"):
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         back = f"/agent/tickets/{entry.ticket_id}/"
     try:
         services.share_with_customer(entry=entry, actor=request.user)  # type: ignore[arg-type]
