@@ -43,8 +43,9 @@ run: $(VENV)/.installed
 	@echo "    customer portal  http://127.0.0.1:$(PORT)/portal/   (anna@demo.example, boris@demo.example)"
 	@echo "    admin            http://127.0.0.1:$(PORT)/admin/    (admin)"
 	@echo "    every demo password: demo"
+	@echo "  outgoing mail goes to $${EMAIL_URL:-var/mail/ (files; set EMAIL_URL=smtp://host:port to send)}"
 	@echo ""
-	PORT=$(PORT) $(BIN)/tierdesk serve --with-worker
+	EMAIL_URL="$${EMAIL_URL:-file://$(CURDIR)/var/mail}" PORT=$(PORT) $(BIN)/tierdesk serve --with-worker
 
 demo: $(VENV)/.installed
 	$(BIN)/tierdesk demo
