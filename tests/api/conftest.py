@@ -87,11 +87,6 @@ def assert_problem(response: Any, status: int, code: str | None = None) -> dict[
 
 
 @pytest.fixture(autouse=True)
-def _fast_passwords(settings):  # type: ignore[no-untyped-def]
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def _fresh_webhook_cache():  # type: ignore[no-untyped-def]
     from tierdesk.webhooks.services import forget_wanted_events
 

@@ -18,11 +18,6 @@ from tierdesk.mail.models import Mailbox
 _counter = itertools.count(1)
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):  # type: ignore[no-untyped-def]
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def mailbox(desk):  # type: ignore[no-untyped-def]
     return Mailbox.objects.create(
