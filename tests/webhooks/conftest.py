@@ -13,7 +13,6 @@ import pytest
 from django.core.management import call_command
 
 from tests.api.conftest import (  # noqa: F401  (shared fixtures)
-    _fast_passwords,
     _fresh_webhook_cache,
     roles,
 )
