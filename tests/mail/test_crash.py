@@ -131,16 +131,24 @@ def assert_exactly_once(env: dict[str, str], expected: int) -> None:
 
 def test_batch_import_killed_at_random_points_imports_everything_once(site, tmp_path):
     batch = tmp_path / "batch"
-    messages = write_batch(batch, 80)
+    messages = write_batch(batch, 150)
     rnd = random.Random(int(os.environ.get("TIERDESK_CRASH_SEED", "20261125")))
     command = [sys.executable, "-m", "tierdesk.cli", "mail", "import", "--mailbox", "support"]
     kills = 0
     for _attempt in range(6):
+        # Kill once the importer has stored a random number of further messages, plus a random
+        # few milliseconds: a point inside the batch however fast or slow the machine is.
+        target = query(site, "SELECT COUNT(*) FROM mail_inboundmessage")[0][0] + rnd.randint(1, 12)
         proc = subprocess.Popen(
             [*command, str(batch)], env=site, cwd=ROOT, stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )  # fmt: skip
-        time.sleep(rnd.uniform(0.8, 2.5))  # Django starts in ~1 s, then imports
+        deadline = time.monotonic() + 60
+        while proc.poll() is None and time.monotonic() < deadline:
+            if query(site, "SELECT COUNT(*) FROM mail_inboundmessage")[0][0] >= target:
+                break
+            time.sleep(0.01)
+        time.sleep(rnd.uniform(0, 0.05))
         if proc.poll() is None:
             proc.send_signal(signal.SIGKILL)
             kills += 1
