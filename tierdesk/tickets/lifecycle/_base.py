@@ -16,6 +16,8 @@ from tierdesk.core.errors import (
     InvalidTransition,
     NotPermitted,
 )
+from tierdesk.core.events import publish_on_commit
+from tierdesk.sla.clocks import sync_clocks
 from tierdesk.tickets import permissions
 from tierdesk.tickets.models import (
     AuditEvent,
@@ -250,3 +252,11 @@ def _refresh(target: Ticket, source: Ticket) -> None:
         target.__dict__.update(
             {k: v for k, v in source.__dict__.items() if not k.startswith("_state")}
         )
+
+
+def _status_moved(ticket: Ticket, old: str) -> None:
+    """After a change that may also have moved the status: move the clocks and tell the
+    subscribers, once, only when the status really changed."""
+    if old != ticket.status:
+        sync_clocks(ticket=ticket, event="status_changed", old_status=old)
+        publish_on_commit("ticket.status_changed", ticket_id=ticket.pk, old=old, new=ticket.status)

@@ -44,6 +44,7 @@ from tierdesk.tickets.lifecycle._base import (
     _save,
     _set_status,
     _status_change,
+    _status_moved,
     _system_entry,
     _touch,
     format_number,
@@ -222,9 +223,7 @@ def add_customer_message(
     _save(t)
     _audit(t, "customer_message", contact=contact, changes=_status_change(old, t.status), now=now)
     sync_clocks(ticket=t, event="customer_message", old_status=old)
-    if old != t.status:
-        sync_clocks(ticket=t, event="status_changed", old_status=old)
-        publish_on_commit("ticket.status_changed", ticket_id=t.pk, old=old, new=t.status)
+    _status_moved(t, old)
     publish_on_commit("entry.created", ticket_id=t.pk, entry_id=entry.pk)
     _refresh(ticket, t)
     return entry
@@ -280,9 +279,7 @@ def reply(
         changes["article_offered"] = article.pk
     _audit(t, "public_reply", actor=actor, changes=changes, now=now)
     sync_clocks(ticket=t, event="public_reply", first_response=first, old_status=old)
-    if old != t.status:
-        sync_clocks(ticket=t, event="status_changed", old_status=old)
-        publish_on_commit("ticket.status_changed", ticket_id=t.pk, old=old, new=t.status)
+    _status_moved(t, old)
     publish_on_commit("entry.created", ticket_id=t.pk, entry_id=entry.pk)
     _refresh(ticket, t)
     return entry

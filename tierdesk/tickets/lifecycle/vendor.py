@@ -36,6 +36,7 @@ from tierdesk.tickets.lifecycle._base import (
     _save,
     _set_status,
     _status_change,
+    _status_moved,
     _touch,
 )
 
@@ -130,9 +131,7 @@ def add_vendor_message(
         changes={"vendor": vendor_name, **_status_change(old, t.status)},
         now=now,
     )
-    if old != t.status:
-        sync_clocks(ticket=t, event="status_changed", old_status=old)
-        publish_on_commit("ticket.status_changed", ticket_id=t.pk, old=old, new=t.status)
+    _status_moved(t, old)
     publish_on_commit("entry.created", ticket_id=t.pk, entry_id=entry.pk)
     _refresh(ticket, t)
     return entry
